@@ -1,0 +1,49 @@
+# The two commands of the README: `make run` and `make test`. Everything else is for developers and CI.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format check-migrations serve-production bench clean
+
+$(VENV)/.runtime: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test: $(VENV)/.runtime
+	$(VENV)/bin/pip install --quiet -e ".[test]"
+	touch $@
+
+## Run the app on SQLite with demo data and demo users at http://127.0.0.1:8000
+run: $(VENV)/.runtime
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## Run the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL points there)
+test: $(VENV)/.test
+	$(PY) -m pytest
+
+lint: $(VENV)/.test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.test
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check-migrations: $(VENV)/.runtime
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+## Production-style run: gunicorn, DEBUG off (needs SECRET_KEY and ALLOWED_HOSTS in the environment)
+serve-production: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	$(VENV)/bin/gunicorn caredirector.wsgi --workers $${WEB_CONCURRENCY:-2} --bind $(HOST):$(PORT)
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

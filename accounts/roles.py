@@ -1,0 +1,7 @@
+"""The roles staff hold, as Django groups created by a data migration."""
+
+PRACTITIONER = "Practitioner"
+MANAGER = "Manager"
+FORM_ADMINISTRATOR = "Form administrator"
+
+ALL = (PRACTITIONER, MANAGER, FORM_ADMINISTRATOR)

@@ -1,0 +1,34 @@
+from functools import wraps
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.utils.decorators import method_decorator
+
+
+class CareAdminSite(admin.AdminSite):
+    site_header = "Case recording administration"
+    site_title = "Case recording admin"
+    index_title = "Form types, code lists, people and users"
+
+    def admin_view(self, view, cacheable=False):
+        """Send anonymous users to the one login page, and refuse signed-in users without admin rights with 403."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not self.has_permission(request):
+                raise PermissionDenied("You do not have access to administration.")
+            return inner(request, *args, **kwargs)
+
+        return guarded
+
+    @method_decorator(login_not_required)
+    def login(self, request, extra_context=None):
+        """Use the app's own sign-in page instead of a second one for the admin."""
+        if request.user.is_authenticated and not self.has_permission(request):
+            raise PermissionDenied("You do not have access to administration.")
+        return redirect_to_login(request.GET.get("next", request.get_full_path()))

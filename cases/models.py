@@ -1,0 +1,228 @@
+import datetime
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from cases.validators import (
+    format_nhs_number,
+    normalise_nhs_number,
+    normalise_postcode,
+    validate_nhs_number,
+    validate_postcode,
+)
+
+_CASE_NUMBER = re.compile(r"^(CAS-?)?0*(\d{1,9})$", re.IGNORECASE)
+
+
+def code_field(list_key, verbose_name, *, required=True, help_text=""):
+    """Return a foreign key to a value of one CLD defined list, which an administrator can extend."""
+    return models.ForeignKey(
+        "cld.CodeValue",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"code_list__key": list_key},
+        verbose_name=verbose_name,
+        null=not required,
+        blank=not required,
+        help_text=help_text,
+    )
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+PERSON_CODE_FIELDS = (
+    "gender",
+    "ethnicity",
+    "client_type",
+    "primary_support_reason",
+    "accommodation_status",
+    "employment_status",
+    "has_unpaid_carer",
+)
+
+
+class Person(models.Model):
+    """A client of adult social care, with the person-level fields of Client Level Data."""
+
+    la_person_id = models.CharField(
+        "LA person unique identifier",
+        max_length=40,
+        unique=True,
+        help_text="The council's own client ID; identifies the person when the NHS number is missing.",
+    )
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    date_of_death = models.DateField(null=True, blank=True)
+    nhs_number = models.CharField(
+        "NHS number",
+        max_length=10,
+        blank=True,
+        validators=[validate_nhs_number],
+        help_text="10 digits, e.g. 943 476 5919. Leave blank if not known.",
+    )
+    gender = code_field("gender", "gender")
+    ethnicity = code_field("ethnicity", "ethnicity")
+    postcode = models.CharField(max_length=8, validators=[validate_postcode])
+    client_type = code_field("client_type", "client type")
+    primary_support_reason = code_field("primary_support_reason", "primary support reason")
+    accommodation_status = code_field("accommodation_status", "accommodation status")
+    employment_status = code_field("employment_status", "employment status", required=False)
+    has_unpaid_carer = code_field("has_unpaid_carer", "has unpaid carer")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nhs_number"], condition=~Q(nhs_number=""), name="unique_nhs_number_when_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(date_of_death__isnull=True) | Q(date_of_death__gte=models.F("date_of_birth")),
+                name="death_not_before_birth",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"], name="person_name_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.nhs_number = normalise_nhs_number(self.nhs_number)
+        self.postcode = normalise_postcode(self.postcode)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.nhs_number = normalise_nhs_number(self.nhs_number)
+        self.postcode = normalise_postcode(self.postcode)
+        today = timezone.localdate()
+        errors = {}
+        if self.date_of_birth and self.date_of_birth > today:
+            errors["date_of_birth"] = "The date of birth cannot be in the future."
+        if self.date_of_death:
+            if self.date_of_death > today:
+                errors["date_of_death"] = "The date of death cannot be in the future."
+            elif self.date_of_birth and self.date_of_death < self.date_of_birth:
+                errors["date_of_death"] = "The date of death cannot be before the date of birth."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def full_name(self):
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def nhs_number_display(self):
+        return format_nhs_number(self.nhs_number)
+
+    def age_on(self, day):
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self):
+        return self.age_on(self.date_of_death or timezone.localdate())
+
+
+class CaseQuerySet(models.QuerySet):
+    def for_list(self):
+        return self.select_related("person", "responsible_team", "responsible_user")
+
+    def for_record(self):
+        """Everything the Case Record page shows, in one query."""
+        return self.for_list().select_related(*(f"person__{name}" for name in PERSON_CODE_FIELDS))
+
+    def search(self, text):
+        """Find cases by case number, NHS number, LA person ID, or the client's name."""
+        text = " ".join((text or "").split())
+        if not text:
+            return self
+        digits = normalise_nhs_number(text)
+        if digits.isdigit() and len(digits) == 10:
+            return self.filter(person__nhs_number=digits)
+        number = _CASE_NUMBER.match(text)
+        if number and number.group(1):
+            return self.filter(case_number=Case.format_number(int(number.group(2))))
+        condition = Q(person__la_person_id__iexact=text)
+        if number:
+            condition |= Q(case_number=Case.format_number(int(number.group(2))))
+        words = text.split(" ")
+        name_condition = Q()
+        for word in words:
+            name_condition &= Q(person__given_name__istartswith=word) | Q(person__family_name__istartswith=word)
+        return self.filter(condition | name_condition)
+
+
+class Case(models.Model):
+    """A person's case record: the container for the forms recorded about them."""
+
+    NUMBER_PREFIX = "CAS-"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    case_number = models.CharField(max_length=20, unique=True, null=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    start_date = models.DateField(default=datetime.date.today)
+    end_date = models.DateField(null=True, blank=True)
+    responsible_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases")
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+
+    history = HistoricalRecords()
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="case_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", end_date__isnull=True) | Q(status="closed", end_date__isnull=False),
+                name="case_closed_has_end_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_number} {self.person}"
+
+    def save(self, *args, **kwargs):
+        # The number comes from the primary key, so it is unique without a lock: insert, then number it.
+        if self.case_number:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.case_number = self.format_number(self.pk)
+            type(self).objects.filter(pk=self.pk).update(case_number=self.case_number)
+            type(self).history.filter(id=self.pk, case_number__isnull=True).update(case_number=self.case_number)
+
+    def get_absolute_url(self):
+        return reverse("cases:case-detail", args=[self.pk])
+
+    @classmethod
+    def format_number(cls, number):
+        return f"{cls.NUMBER_PREFIX}{number:06d}"

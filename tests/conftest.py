@@ -1,0 +1,54 @@
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts import roles
+from tests.factories import UserFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def practitioner(db):
+    return UserFactory(username="pat", first_name="Pat", last_name="Practitioner", roles=[roles.PRACTITIONER])
+
+
+@pytest.fixture
+def practitioner2(db):
+    return UserFactory(username="sam", first_name="Sam", last_name="Second", roles=[roles.PRACTITIONER])
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="mel", first_name="Mel", last_name="Manager", roles=[roles.MANAGER])
+
+
+@pytest.fixture
+def form_admin(db):
+    return UserFactory(
+        username="ada", first_name="Ada", last_name="Admin", is_staff=True, roles=[roles.FORM_ADMINISTRATOR]
+    )
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def app_urls(sample_kwargs, skip_namespaces=("admin",)):
+    """Yield (name, path) for every URL of the app, with each <converter:kwarg> filled from sample_kwargs."""
+
+    def walk(patterns, prefix, namespace):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in skip_namespaces:
+                    continue
+                yield from walk(pattern.url_patterns, route, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern):
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(sample_kwargs[m.group(1)]), route)
+                yield name, "/" + path
+
+    yield from walk(get_resolver().url_patterns, "", None)

@@ -1,0 +1,119 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from accounts import roles
+from tests.conftest import app_urls, signed_in
+from tests.factories import CaseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {"login", "healthz"}
+
+
+@pytest.fixture
+def sample_kwargs():
+    return {"pk": CaseFactory().pk}
+
+
+def test_every_page_redirects_anonymous_users_to_login(client, sample_kwargs):
+    checked = 0
+    for name, path in app_urls(sample_kwargs):
+        if name in PUBLIC:
+            continue
+        response = client.get(path)
+        assert response.status_code == 302, (name, path, response.status_code)
+        assert response.url.startswith(reverse("login") + "?next="), (name, path, response.url)
+        checked += 1
+    assert checked >= 8
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/cases/person/", "/admin/cld/codelist/"])
+def test_admin_redirects_anonymous_users_to_the_one_login_page(client, path):
+    response = client.get(path, follow=True)
+    final_url, status = response.redirect_chain[-1]
+    assert status == 302
+    assert final_url == f"{reverse('login')}?next={path}"
+    assert response.status_code == 200
+
+
+def test_login_page_is_public(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert 'for="id_username"' in response.content.decode()
+
+
+def test_healthz_needs_no_login_and_no_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/cases/person/", "/admin/login/"])
+def test_practitioner_gets_friendly_403_on_admin(client, practitioner, path):
+    response = signed_in(client, practitioner).get(path)
+    assert response.status_code == 403
+    assert "You do not have access" in response.content.decode()
+
+
+def test_form_administrator_reaches_admin_and_code_lists(client, form_admin):
+    signed_in(client, form_admin)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/cld/codelist/").status_code == 200
+
+
+def test_dashboards_refuse_practitioner_with_403(client, practitioner):
+    response = signed_in(client, practitioner).get(reverse("dashboards:dashboard-list"))
+    assert response.status_code == 403
+    assert "You do not have access" in response.content.decode()
+
+
+def test_dashboards_open_to_manager(client, manager):
+    assert signed_in(client, manager).get(reverse("dashboards:dashboard-list")).status_code == 200
+
+
+def test_navigation_follows_role(client, practitioner, manager, form_admin):
+    def nav(user):
+        client.force_login(user)
+        return client.get(reverse("home")).content.decode()
+
+    assert "Dashboards" not in nav(practitioner) and ">Admin<" not in nav(practitioner)
+    assert "Dashboards" in nav(manager) and ">Admin<" not in nav(manager)
+    assert ">Admin<" in nav(form_admin)
+
+
+def test_role_permission_follows_group_membership_on_next_request(client):
+    user = UserFactory(roles=[roles.MANAGER])
+    signed_in(client, user)
+    assert client.get(reverse("dashboards:dashboard-list")).status_code == 200
+    user.groups.remove(Group.objects.get(name=roles.MANAGER))
+    assert client.get(reverse("dashboards:dashboard-list")).status_code == 403
+
+
+def test_superuser_holds_role_permissions(client):
+    boss = UserFactory(is_superuser=True, is_staff=True)
+    assert signed_in(client, boss).get(reverse("dashboards:dashboard-list")).status_code == 200
+
+
+def test_inactive_user_is_signed_out(client, practitioner):
+    signed_in(client, practitioner)
+    practitioner.is_active = False
+    practitioner.save()
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_sign_in_and_out(client, practitioner):
+    response = client.post(reverse("login"), {"username": "pat", "password": "correct-horse-battery"})
+    assert response.status_code == 302 and response.url == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_failed_sign_in_shows_error_summary(client, practitioner):
+    response = client.post(reverse("login"), {"username": "pat", "password": "wrong"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert 'value="pat"' in html
