@@ -176,8 +176,8 @@ def seed_people_and_cases(users, teams):
         if 18 <= age <= 64:
             employment = rng.choice(codes["employment_status"])
         fields = {
-            "given_name": GIVEN_NAMES[(index * 7) % len(GIVEN_NAMES)],
-            "family_name": FAMILY_NAMES[(index * 11 + index // len(FAMILY_NAMES)) % len(FAMILY_NAMES)],
+            "given_name": rng.choice(GIVEN_NAMES),
+            "family_name": rng.choice(FAMILY_NAMES),
             "date_of_birth": born,
             "nhs_number": next(numbers) if index % 20 != 19 else "",
             "gender": by_label["gender"]["Female" if index % 2 == 0 else "Male"],
