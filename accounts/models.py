@@ -7,7 +7,10 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         ordering = ["first_name", "last_name", "username"]
-        permissions = [("authorise_forms", "Can authorise forms")]
+        permissions = [
+            ("record_forms", "Can record forms"),
+            ("authorise_forms", "Can authorise forms"),
+        ]
 
     def __str__(self):
         return self.display_name
@@ -19,3 +22,7 @@ class User(AbstractUser):
     @property
     def can_authorise_forms(self):
         return self.has_perm("accounts.authorise_forms")
+
+    @property
+    def can_record_forms(self):
+        return self.has_perm("accounts.record_forms")

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "caredirector.context_processors.site",
             ],
+            "builtins": ["caredirector.templatetags"],
         },
     },
 ]

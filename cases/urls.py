@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.case_list, name="case-list"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/forms/", form_views.case_forms, name="case-forms"),
+    path("<int:pk>/forms/new/", form_views.form_new, name="form-new"),
 ]

@@ -1,0 +1,341 @@
+import datetime
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+
+class QuestionKind(models.TextChoices):
+    SHORT_TEXT = "short_text", "Short text"
+    LONG_TEXT = "long_text", "Long text"
+    DATE = "date", "Date"
+    NUMBER = "number", "Number"
+    YES_NO = "yes_no", "Yes/No"
+    SINGLE_CHOICE = "single_choice", "Single choice"
+    MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
+
+
+CHOICE_KINDS = {QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE}
+
+
+class FormTypeQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class FormType(models.Model):
+    """A kind of form an administrator designs: its sections, questions and sign-off rules."""
+
+    name = models.CharField(max_length=150, unique=True)
+    code = models.SlugField(max_length=60, unique=True)
+    active = models.BooleanField(default=True, help_text="Only active form types can be chosen for new forms.")
+    description = models.TextField(blank=True)
+    requires_sign_off = models.BooleanField(
+        "requires manager sign-off",
+        default=True,
+        help_text="When off, a form closes by itself as soon as it is set Complete.",
+    )
+    multiple_open_allowed = models.BooleanField(
+        "multiple open forms allowed",
+        default=False,
+        help_text="When off, a case may hold only one In Progress or Complete form of this type at a time.",
+    )
+    self_sign_off_allowed = models.BooleanField(
+        "responsible user may sign off own form",
+        default=False,
+        help_text="When off, a manager cannot close a form for which they are the responsible user.",
+    )
+    has_cld_section = models.BooleanField(
+        "has Client Level Data section", default=False, help_text="Adds the CLD block to the Office Use Only section."
+    )
+
+    objects = FormTypeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def definition(self):
+        """Return the current sections and questions as plain data: what a form started now will keep."""
+        sections = []
+        for section in self.sections.prefetch_related("questions"):
+            sections.append(
+                {
+                    "id": section.pk,
+                    "title": section.title,
+                    "office_use_only": section.office_use_only,
+                    "left_out_of_print": section.left_out_of_print,
+                    "questions": [question.as_definition() for question in section.questions.all()],
+                }
+            )
+        return {"name": self.name, "has_cld_section": self.has_cld_section, "sections": sections}
+
+    def current_version(self):
+        """Return the version matching the current definition, creating it when the definition has changed."""
+        definition = self.definition()
+        digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
+        existing = self.versions.filter(digest=digest).first()
+        if existing:
+            return existing
+        for _attempt in range(3):
+            latest = self.versions.order_by("-number").values_list("number", flat=True).first() or 0
+            try:
+                with transaction.atomic():
+                    return self.versions.create(number=latest + 1, definition=definition, digest=digest)
+            except IntegrityError:
+                # Another request created a version at the same moment: use it if it is the same definition.
+                existing = self.versions.filter(digest=digest).first()
+                if existing:
+                    return existing
+        raise IntegrityError(f"Could not record a new version of form type {self.pk}.")
+
+
+class Section(models.Model):
+    form_type = models.ForeignKey(FormType, on_delete=models.CASCADE, related_name="sections")
+    title = models.CharField(max_length=150)
+    order = models.PositiveIntegerField(default=0)
+    office_use_only = models.BooleanField("office use only", default=False)
+    left_out_of_print = models.BooleanField(
+        "left out of print by default",
+        default=False,
+        help_text="Unticked on the Print screen unless the user ticks it (e.g. Office Use Only).",
+    )
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return f"{self.form_type}: {self.title}"
+
+
+class Question(models.Model):
+    form_type = models.ForeignKey(FormType, on_delete=models.CASCADE, related_name="questions")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    label = models.CharField(max_length=500)
+    help_text = models.CharField(max_length=500, blank=True)
+    kind = models.CharField(max_length=20, choices=QuestionKind.choices, default=QuestionKind.SHORT_TEXT)
+    choices = models.TextField(blank=True, help_text="For single and multiple choice questions: one choice per line.")
+    required = models.BooleanField("required to complete", default=False)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.label
+
+    def save(self, *args, **kwargs):
+        self.form_type_id = self.section.form_type_id
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        choices = self.choice_list()
+        if self.kind in CHOICE_KINDS and len(choices) < 2:
+            raise ValidationError({"choices": "A choice question needs at least two choices, one per line."})
+        if self.kind not in CHOICE_KINDS and choices:
+            raise ValidationError({"choices": "Only single and multiple choice questions have choices."})
+        if len(set(choices)) != len(choices):
+            raise ValidationError({"choices": "Each choice must be different."})
+
+    def choice_list(self):
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    def as_definition(self):
+        return {
+            "id": self.pk,
+            "label": self.label,
+            "help_text": self.help_text,
+            "kind": self.kind,
+            "choices": self.choice_list(),
+            "required": self.required,
+        }
+
+
+class FormTypeVersion(models.Model):
+    """A frozen copy of a form type's sections and questions; forms keep the version they were started with."""
+
+    form_type = models.ForeignKey(FormType, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    definition = models.JSONField()
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["form_type", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["form_type", "number"], name="unique_version_number"),
+            models.UniqueConstraint(fields=["form_type", "digest"], name="unique_version_definition"),
+        ]
+
+    def __str__(self):
+        return f"{self.form_type} v{self.number}"
+
+    @property
+    def sections(self):
+        return self.definition["sections"]
+
+    def questions(self):
+        for section in self.sections:
+            yield from section["questions"]
+
+
+def can_sign_off(form, user):
+    """Whether the user may close (or return) this form: an authoriser, and not their own unless the type allows."""
+    if not user.has_perm("accounts.authorise_forms"):
+        return False
+    return form.responsible_user_id != user.pk or form.form_type.self_sign_off_allowed
+
+
+def needs_no_sign_off(form):
+    return not form.form_type.requires_sign_off
+
+
+class FormQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=Form.OPEN_STATUSES)
+
+    def for_list(self):
+        return self.select_related("form_type", "responsible_user")
+
+    def for_page(self):
+        return self.select_related(
+            "form_type", "version", "responsible_user", "case__person", "closed_by", "returned_by", "cloned_from"
+        )
+
+
+class Form(ConcurrentTransitionMixin, models.Model):
+    """A form recorded on a case: answers to one version of a form type, moving In Progress -> Complete -> Closed."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In Progress"
+        COMPLETE = "complete", "Complete"
+        CLOSED = "closed", "Closed"
+
+    OPEN_STATUSES = (Status.IN_PROGRESS, Status.COMPLETE)
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="forms")
+    form_type = models.ForeignKey(FormType, on_delete=models.PROTECT, related_name="forms")
+    version = models.ForeignKey(FormTypeVersion, on_delete=models.PROTECT, related_name="forms")
+    status = FSMField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS, protected=True)
+    single_open = models.BooleanField(
+        default=True, editable=False, help_text="Copied from the form type: only one open form of its type per case."
+    )
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="responsible_forms"
+    )
+    start_date = models.DateField(default=datetime.date.today)
+    answers = models.JSONField(default=dict, blank=True)
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    closed_on = models.DateField("closing date", null=True, blank=True, editable=False)
+    closed_by_name = models.CharField("closed by (name)", max_length=150, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    returned_reason = models.TextField(blank=True, editable=False)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    returned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cloned_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="clones", editable=False
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = FormQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            # One open form per type per case, unless the type allows more: the database settles races.
+            models.UniqueConstraint(
+                fields=["case", "form_type"],
+                condition=Q(status__in=["in_progress", "complete"], single_open=True),
+                name="one_open_form_per_type",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="in_progress") | Q(completed_at__isnull=False),
+                name="complete_and_closed_forms_have_completion",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="closed", closed_on__isnull=False, closed_at__isnull=False) & ~Q(closed_by_name="")
+                    | (~Q(status="closed") & Q(closed_on__isnull=True, closed_at__isnull=True, closed_by__isnull=True))
+                ),
+                name="closing_fields_set_exactly_when_closed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["case", "-start_date", "-id"], name="form_case_newest_idx"),
+            models.Index(fields=["responsible_user", "status"], name="form_responsible_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.form_type} ({self.reference})"
+
+    def get_absolute_url(self):
+        return reverse("forms:form-edit", args=[self.pk])
+
+    @property
+    def reference(self):
+        """The form's stable reference, shown to users and used as the CLD Event Reference."""
+        return f"FRM-{self.pk:07d}"
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def completed_on(self):
+        return timezone.localdate(self.completed_at) if self.completed_at else None
+
+    def can_edit(self, user):
+        return self.status == self.Status.IN_PROGRESS and user.has_perm("accounts.record_forms")
+
+    def can_sign_off(self, user):
+        return self.status == self.Status.COMPLETE and can_sign_off(self, user)
+
+    # --- Transitions: they change the form in memory; forms_engine.actions locks, saves and records history. -----
+
+    @transition(field=status, source=Status.IN_PROGRESS, target=Status.COMPLETE)
+    def complete(self, *, by):
+        self.completed_at = timezone.now()
+        self.completed_by = by
+        self.returned_reason = ""
+
+    @transition(field=status, source=Status.COMPLETE, target=Status.CLOSED, conditions=[needs_no_sign_off])
+    def close_automatically(self):
+        self.closed_on = self.completed_on
+        self.closed_at = timezone.now()
+        self.closed_by_name = "Closed automatically (no sign-off needed)"
+
+    @transition(field=status, source=Status.COMPLETE, target=Status.CLOSED, permission=can_sign_off)
+    def close(self, *, by, closed_on, name):
+        self.closed_on = closed_on
+        self.closed_by_name = name
+        self.closed_by = by
+        self.closed_at = timezone.now()
+
+    @transition(field=status, source=Status.COMPLETE, target=Status.IN_PROGRESS, permission=can_sign_off)
+    def return_for_amendment(self, *, by, reason):
+        self.returned_reason = reason
+        self.returned_by = by
+        self.returned_at = timezone.now()
+        self.completed_at = None
+        self.completed_by = None

@@ -13,8 +13,8 @@ from cases.validators import nhs_check_digit
 from cld.models import CodeList, CodeValue
 
 ROLE_PERMISSIONS = {
-    roles.PRACTITIONER: [],
-    roles.MANAGER: [("accounts", "authorise_forms")],
+    roles.PRACTITIONER: [("accounts", "record_forms")],
+    roles.MANAGER: [("accounts", "record_forms"), ("accounts", "authorise_forms")],
     roles.FORM_ADMINISTRATOR: [],
 }
 
@@ -107,3 +107,58 @@ class CaseFactory(factory.django.DjangoModelFactory):
     start_date = datetime.date(2025, 4, 1)
     responsible_team = factory.SubFactory(TeamFactory, name="Adult Social Care North")
     responsible_user = None
+
+
+# --- Forms ------------------------------------------------------------------------------------------------------
+
+
+class FormTypeFactory(factory.django.DjangoModelFactory):
+    """A form type with two sections: 'About' (a required short text, an optional date) and 'Office Use Only'."""
+
+    class Meta:
+        model = "forms_engine.FormType"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Test Form {n}")
+    code = factory.Sequence(lambda n: f"test-form-{n}")
+    requires_sign_off = True
+
+    @factory.post_generation
+    def questions(self, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        from forms_engine.models import Question, Section
+
+        about = Section.objects.create(form_type=self, title="About", order=1)
+        Question.objects.create(section=about, label="Summary", kind="short_text", required=True, order=1)
+        Question.objects.create(section=about, label="Date seen", kind="date", order=2)
+        Section.objects.create(
+            form_type=self, title="Office Use Only", order=2, office_use_only=True, left_out_of_print=True
+        )
+
+
+def question_ids(form_type):
+    """Return {label: question id} for a form type."""
+    return {question.label: question.pk for question in form_type.questions.all()}
+
+
+def make_form(*, status="in_progress", case=None, form_type=None, responsible_user, manager=None, answers=None):
+    """Create a form through the real actions and move it to the given status."""
+    from forms_engine import actions
+
+    case = case or CaseFactory()
+    form_type = form_type or FormTypeFactory()
+    form = actions.create_form(case=case, form_type=form_type, responsible_user=responsible_user, by=responsible_user)
+    if answers is None:
+        answers = (
+            {str(question_ids(form_type)["Summary"]): "Seen at home"} if "Summary" in question_ids(form_type) else {}
+        )
+    form = actions.save_answers(form=form, answers=answers, revision=form.revision, by=responsible_user)
+    if status == "in_progress":
+        return form
+    form = actions.complete_form(form=form, answers=answers, revision=form.revision, by=responsible_user)
+    if status == "complete" or form.status == status:
+        return form
+    return actions.close_form(
+        form=form, revision=form.revision, by=manager, closed_on=form.completed_on, name=manager.display_name
+    )
