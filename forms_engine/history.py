@@ -1,12 +1,35 @@
 """Turn a form's history rows into readable entries: who, when, why, and each field's change."""
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from forms_engine.forms import display_answer
 from forms_engine.models import Form
 
-HIDDEN_FIELDS = {"revision", "single_open", "version", "created_at", "case", "form_type", "created_by"}
+HIDDEN_FIELDS = {
+    "id",
+    "revision",
+    "single_open",
+    "version",
+    "created_at",
+    "updated_at",
+    "case",
+    "form_type",
+    "created_by",
+}
 USER_FIELDS = {"responsible_user", "completed_by", "closed_by", "returned_by"}
+SHOWN_FIELDS = [field for field in Form._meta.fields if field.name not in HIDDEN_FIELDS]
+
+
+def _changes(new, old):
+    """Return (field name, old value, new value) for each shown field that differs; FKs compare by id."""
+    if old is None:
+        return []
+    return [
+        (field.name, getattr(old, field.attname), getattr(new, field.attname))
+        for field in SHOWN_FIELDS
+        if getattr(old, field.attname) != getattr(new, field.attname)
+    ]
 
 
 def history_entries(form, records):
@@ -20,23 +43,20 @@ def history_entries(form, records):
     user_ids = set()
     diffs = []
     for new, old in pairs:
-        changes = new.diff_against(old).changes if old is not None else []
+        changes = _changes(new, old)
         diffs.append(changes)
-        user_ids.update(c.new for c in changes if c.field in USER_FIELDS and c.new)
-        user_ids.update(c.old for c in changes if c.field in USER_FIELDS and c.old)
+        user_ids.update(value for name, *values in changes if name in USER_FIELDS for value in values if value)
     users = (
         {user.pk: user.display_name for user in get_user_model().objects.filter(pk__in=user_ids)} if user_ids else {}
     )
     entries = []
     for (new, old), changes in zip(pairs, diffs, strict=True):
         rows = []
-        for change in changes:
-            if change.field in HIDDEN_FIELDS:
-                continue
-            if change.field == "answers":
-                rows.extend(_answer_changes(questions, change.old or {}, change.new or {}))
+        for name, before, after in changes:
+            if name == "answers":
+                rows.extend(_answer_changes(questions, before or {}, after or {}))
             else:
-                rows.append(_field_change(change, users))
+                rows.append(_field_change(name, before, after, users))
         entries.append(
             {
                 "record": new,
@@ -59,20 +79,21 @@ def _answer_changes(questions, old, new):
     return rows
 
 
-def _field_change(change, users):
-    field = Form._meta.get_field(change.field)
-    label = str(field.verbose_name).capitalize()
-    if change.field == "status":
+def _field_change(name, before, after, users):
+    label = str(Form._meta.get_field(name).verbose_name).capitalize()
+    if name == "status":
         statuses = dict(Form.Status.choices)
-        return (label, statuses.get(change.old, "–"), statuses.get(change.new, "–"))
-    if change.field in USER_FIELDS:
-        return (label, users.get(change.old, "–"), users.get(change.new, "–"))
-    return (label, _plain(change.old), _plain(change.new))
+        return (label, statuses.get(before, "–"), statuses.get(after, "–"))
+    if name in USER_FIELDS:
+        return (label, users.get(before, "–"), users.get(after, "–"))
+    return (label, _plain(before), _plain(after))
 
 
 def _plain(value):
     if value in (None, ""):
         return "–"
+    if hasattr(value, "hour"):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y %H:%M") if hasattr(value, "hour") else value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y")
     return str(value)

@@ -4,13 +4,15 @@ from django.core.management import CommandError, call_command
 
 from cases.models import Case, Person, Team
 from cases.validators import validate_nhs_number, validate_postcode
+from forms_engine.models import Form
 
 pytestmark = pytest.mark.django_db
 
 
 def counts():
     return {
-        model.__name__: model.objects.count() for model in (get_user_model(), Team, Person, Case, Person.history.model)
+        model.__name__: model.objects.count()
+        for model in (get_user_model(), Team, Person, Case, Person.history.model, Form, Form.history.model)
     }
 
 
@@ -21,6 +23,9 @@ def test_seed_demo_twice_gives_the_same_counts(settings, capsys):
     call_command("seed_demo")
     assert counts() == first
     assert first["Person"] >= 50 and first["Case"] == first["Person"] and first["Team"] == 2
+    statuses = set(Form.objects.values_list("status", flat=True))
+    assert statuses == {"in_progress", "complete", "closed"}
+    assert Form.objects.exclude(returned_reason="").exists() and Form.objects.exclude(cloned_from=None).exists()
     out = capsys.readouterr().out
     for username in ("practitioner", "practitioner2", "manager", "admin"):
         assert username in out

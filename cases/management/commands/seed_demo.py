@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases import demo
+from forms_engine import demo as forms_demo
 
 
 class Command(BaseCommand):
@@ -14,7 +15,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             users, teams, new_users = demo.seed_users_and_teams()
             new_people = demo.seed_people_and_cases(users, teams)
-        self.stdout.write(f"Demo data ready: {new_users} new users, {new_people} new people with cases.")
+            new_forms = forms_demo.seed_forms(users)
+        self.stdout.write(
+            f"Demo data ready: {new_users} new users, {new_people} new people with cases, {new_forms} new forms."
+        )
         self.stdout.write(f"Demo logins (password for each: {demo.DEMO_PASSWORD}):")
         for username, first, last, role, *_ in demo.USERS:
             self.stdout.write(f"  {username:<14} {first} {last} ({role})")
