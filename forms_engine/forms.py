@@ -25,7 +25,10 @@ def field_name(question):
 
 def answer_field(question):
     """Return the form field that asks one question of a form definition."""
-    common = {"label": question["label"], "help_text": question["help_text"], "required": False}
+    help_text = question["help_text"]
+    if question["required"]:
+        help_text = f"Required to complete the form. {help_text}".strip()
+    common = {"label": question["label"], "help_text": help_text, "required": False}
     kind = question["kind"]
     choices = [(choice, choice) for choice in question["choices"]]
     if kind == QuestionKind.LONG_TEXT:

@@ -251,3 +251,10 @@ def test_bad_answers_are_refused_beside_the_field_and_typing_kept(client, practi
     assert response.status_code == 200 and error in html and "There is a problem" in html
     assert "Keep me</textarea>" in html
     assert form.answers == {} and form.revision == 2
+
+
+def test_required_questions_are_marked_on_the_edit_page(client, practitioner):
+    form = make_form(responsible_user=practitioner)
+    client.force_login(practitioner)
+    html = client.get(form.get_absolute_url()).content.decode()
+    assert html.count("Required to complete the form.") == 1  # Summary, not Date seen
