@@ -117,3 +117,20 @@ def test_failed_sign_in_shows_error_summary(client, practitioner):
     assert response.status_code == 200
     assert "There is a problem" in html
     assert 'value="pat"' in html
+
+
+def test_form_administrator_designs_form_types_in_admin(client, form_admin):
+    from forms_engine.models import FormType, Section
+
+    signed_in(client, form_admin)
+    assert client.get("/admin/forms_engine/formtype/add/").status_code == 200
+    form_type = FormType.objects.get(code="adult-conversation-record")
+    page = client.get(f"/admin/forms_engine/formtype/{form_type.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Sections" in html and "Questions" in html and "What matters to you" in html
+    assert Section.objects.filter(form_type=form_type, office_use_only=True, left_out_of_print=True).exists()
+
+
+def test_practitioner_cannot_design_form_types(client, practitioner):
+    assert signed_in(client, practitioner).get("/admin/forms_engine/formtype/").status_code == 403
