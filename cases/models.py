@@ -16,22 +16,9 @@ from cases.validators import (
     validate_nhs_number,
     validate_postcode,
 )
+from cld.models import code_value_field
 
 _CASE_NUMBER = re.compile(r"^(CAS-?)?0*(\d{1,9})$", re.IGNORECASE)
-
-
-def code_field(list_key, verbose_name, *, required=True, help_text=""):
-    """Return a foreign key to a value of one CLD defined list, which an administrator can extend."""
-    return models.ForeignKey(
-        "cld.CodeValue",
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"code_list__key": list_key},
-        verbose_name=verbose_name,
-        null=not required,
-        blank=not required,
-        help_text=help_text,
-    )
 
 
 class Team(models.Model):
@@ -76,14 +63,14 @@ class Person(models.Model):
         validators=[validate_nhs_number],
         help_text="10 digits, e.g. 943 476 5919. Leave blank if not known.",
     )
-    gender = code_field("gender", "gender")
-    ethnicity = code_field("ethnicity", "ethnicity")
+    gender = code_value_field("gender", "gender")
+    ethnicity = code_value_field("ethnicity", "ethnicity")
     postcode = models.CharField(max_length=8, validators=[validate_postcode])
-    client_type = code_field("client_type", "client type")
-    primary_support_reason = code_field("primary_support_reason", "primary support reason")
-    accommodation_status = code_field("accommodation_status", "accommodation status")
-    employment_status = code_field("employment_status", "employment status", required=False)
-    has_unpaid_carer = code_field("has_unpaid_carer", "has unpaid carer")
+    client_type = code_value_field("client_type", "client type")
+    primary_support_reason = code_value_field("primary_support_reason", "primary support reason")
+    accommodation_status = code_value_field("accommodation_status", "accommodation status")
+    employment_status = code_value_field("employment_status", "employment status", required=False)
+    has_unpaid_carer = code_value_field("has_unpaid_carer", "has unpaid carer")
 
     history = HistoricalRecords()
 

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
+from cld.block import problems_for_completion
 from forms_engine.models import Form
 
 
@@ -86,23 +87,33 @@ def create_form(*, case, form_type, responsible_user, by):
     return _insert_new_form(form, by=by, reason="Created")
 
 
+def _apply_answers(form, answers, cld):
+    form.answers = answers
+    if cld is not None and form.form_type.has_cld_section:
+        for column, value in cld.items():
+            setattr(form, column, value)
+
+
 @transaction.atomic
-def save_answers(*, form, answers, revision, by):
-    """Save the answers of an In Progress form; it stays In Progress."""
+def save_answers(*, form, answers, revision, by, cld=None):
+    """Save the answers (and the CLD block's columns) of an In Progress form; it stays In Progress."""
     form = _lock(form, revision)
     if not form.can_edit(by):
         raise ActionRefused(refusal(form, by))
-    form.answers = answers
+    _apply_answers(form, answers, cld)
     return _save(form, by=by, reason="Saved")
 
 
 @transaction.atomic
-def complete_form(*, form, answers, revision, by):
+def complete_form(*, form, answers, revision, by, cld=None):
     """Save the answers and set the form Complete; close it at once when its type needs no sign-off."""
     form = _lock(form, revision)
     if not form.can_edit(by):
         raise ActionRefused(refusal(form, by))
-    form.answers = answers
+    _apply_answers(form, answers, cld)
+    missing = problems_for_completion(form)
+    if missing:
+        raise ActionRefused(f"The Client Level Data section is not complete: answer {', '.join(missing)}.")
     form.complete(by=by)
     if can_proceed(form.close_automatically):
         form.close_automatically()
@@ -151,7 +162,9 @@ def clone_form(*, form, by):
     _refuse_if_open_form_exists(case=form.case, form_type=form_type)
     version = form_type.current_version()
     kept = {str(question["id"]) for question in version.questions()}
+    cld = {field.attname: getattr(form, field.attname) for field in Form._meta.fields if field.name.startswith("cld_")}
     clone = Form(
+        **cld,
         case=form.case,
         form_type=form_type,
         version=version,

@@ -6,6 +6,7 @@ import random
 from django.utils import timezone
 
 from cases.models import Case
+from cld.demo import demo_block
 from forms_engine import actions
 from forms_engine.models import Form, FormType, QuestionKind
 
@@ -62,12 +63,16 @@ def seed_forms(users):
 def _seed_one(case, form_type, outcome, worker, manager, rng, today):
     form = actions.create_form(case=case, form_type=form_type, responsible_user=worker, by=worker)
     answers = {str(q["id"]): answer(q, rng, today) for q in form.version.questions()}
+    cld = demo_block(form, rng)
     if outcome == "in_progress":
         answers = dict(list(answers.items())[: len(answers) // 2])
-    form = actions.save_answers(form=form, answers=answers, revision=form.revision, by=worker)
+        cld = {
+            column: value for column, value in cld.items() if column in ("cld_event_type_id", "cld_event_description")
+        }
+    form = actions.save_answers(form=form, answers=answers, revision=form.revision, by=worker, cld=cld)
     count = 1
     if outcome != "in_progress":
-        form = actions.complete_form(form=form, answers=answers, revision=form.revision, by=worker)
+        form = actions.complete_form(form=form, answers=answers, revision=form.revision, by=worker, cld=cld)
     if outcome == "returned" and form.status == Form.Status.COMPLETE:
         form = actions.return_form(
             form=form, revision=form.revision, by=manager, reason="Please add who took part in the review."

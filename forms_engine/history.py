@@ -3,8 +3,9 @@
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from cld.models import CodeValue
 from forms_engine.forms import display_answer
-from forms_engine.models import Form
+from forms_engine.models import CLD_CODE_FIELDS, Form, cld_column
 
 HIDDEN_FIELDS = {
     "id",
@@ -18,6 +19,7 @@ HIDDEN_FIELDS = {
     "created_by",
 }
 USER_FIELDS = {"responsible_user", "completed_by", "closed_by", "returned_by"}
+CODE_COLUMNS = {cld_column(field) for field in CLD_CODE_FIELDS}
 SHOWN_FIELDS = [field for field in Form._meta.fields if field.name not in HIDDEN_FIELDS]
 
 
@@ -40,15 +42,17 @@ def history_entries(form, records):
     older = form.history.filter(history_id__lt=records[-1].history_id).order_by("-history_id").first()
     pairs = list(zip(records, [*records[1:], older], strict=True))
     questions = {str(question["id"]): question for question in form.version.questions()}
-    user_ids = set()
+    user_ids, code_ids = set(), set()
     diffs = []
     for new, old in pairs:
         changes = _changes(new, old)
         diffs.append(changes)
         user_ids.update(value for name, *values in changes if name in USER_FIELDS for value in values if value)
+        code_ids.update(value for name, *values in changes if name in CODE_COLUMNS for value in values if value)
     users = (
         {user.pk: user.display_name for user in get_user_model().objects.filter(pk__in=user_ids)} if user_ids else {}
     )
+    labels = dict(CodeValue.objects.filter(pk__in=code_ids).values_list("pk", "label")) if code_ids else {}
     entries = []
     for (new, old), changes in zip(pairs, diffs, strict=True):
         rows = []
@@ -56,7 +60,7 @@ def history_entries(form, records):
             if name == "answers":
                 rows.extend(_answer_changes(questions, before or {}, after or {}))
             else:
-                rows.append(_field_change(name, before, after, users))
+                rows.append(_field_change(name, before, after, users, labels))
         entries.append(
             {
                 "record": new,
@@ -79,8 +83,11 @@ def _answer_changes(questions, old, new):
     return rows
 
 
-def _field_change(name, before, after, users):
-    label = str(Form._meta.get_field(name).verbose_name).capitalize()
+def _field_change(name, before, after, users, labels):
+    label = str(Form._meta.get_field(name).verbose_name)
+    label = label[0].upper() + label[1:]
+    if name in CODE_COLUMNS:
+        return (label, labels.get(before, "–"), labels.get(after, "–"))
     if name == "status":
         statuses = dict(Form.Status.choices)
         return (label, statuses.get(before, "–"), statuses.get(after, "–"))

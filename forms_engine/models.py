@@ -4,12 +4,34 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
+
+from cld.models import code_value_field
+
+YES_NO = [("Yes", "Yes"), ("No", "No")]
+
+
+def cld_column(field):
+    """The Form attribute that stores a CLD block field (the three Event Descriptions share one column)."""
+    return "cld_event_description" if field.startswith("event_description") else f"cld_{field}"
+
+
+CLD_CODE_FIELDS = (
+    "event_type",
+    "event_outcome",
+    "assessment_type",
+    "eligible_needs",
+    "method",
+    "route_of_access",
+    "review_reason",
+    "review_outcomes",
+)
 
 
 class QuestionKind(models.TextChoices):
@@ -208,7 +230,14 @@ class FormQuerySet(models.QuerySet):
 
     def for_page(self):
         return self.select_related(
-            "form_type", "version", "responsible_user", "case__person", "closed_by", "returned_by", "cloned_from"
+            "form_type",
+            "version",
+            "responsible_user",
+            "case__person",
+            "closed_by",
+            "returned_by",
+            "cloned_from",
+            *(cld_column(field) for field in CLD_CODE_FIELDS),
         )
 
 
@@ -257,6 +286,24 @@ class Form(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Client Level Data: the block in the Office Use Only section (cld/). Hidden fields are always stored empty.
+    cld_event_type = code_value_field("event_type", "Event Type", required=False)
+    cld_event_description = models.CharField("Event Description", max_length=200, blank=True)
+    cld_event_outcome = code_value_field("event_outcome", "Event Outcome", required=False)
+    cld_long_term_support = models.CharField(
+        "receives long term support services (SALT)", max_length=3, choices=YES_NO, blank=True
+    )
+    cld_assessment_type = code_value_field("assessment_type", "Assessment Type", required=False)
+    cld_eligible_needs = code_value_field("eligible_needs_identified", "Eligible needs identified", required=False)
+    cld_non_eligible_needs = models.CharField("Non-eligible need identified", max_length=3, choices=YES_NO, blank=True)
+    cld_method = code_value_field("method_of_assessment", "Method of Assessment / Review", required=False)
+    cld_route_of_access = code_value_field("route_of_access", "Route of Access", required=False)
+    cld_review_reason = code_value_field("review_reason", "Review Reason", required=False)
+    cld_review_outcomes = code_value_field("review_outcomes_achieved", "Review Outcomes Achieved", required=False)
+    cld_caring_hours = models.PositiveSmallIntegerField(
+        "Total Voluntary Caring Hours per week", null=True, blank=True, validators=[MaxValueValidator(168)]
+    )
+
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = FormQuerySet.as_manager()
 
@@ -269,6 +316,7 @@ class Form(ConcurrentTransitionMixin, models.Model):
                 condition=Q(status__in=["in_progress", "complete"], single_open=True),
                 name="one_open_form_per_type",
             ),
+            models.CheckConstraint(condition=Q(cld_caring_hours__lte=168), name="caring_hours_at_most_a_week"),
             models.CheckConstraint(
                 condition=Q(status="in_progress") | Q(completed_at__isnull=False),
                 name="complete_and_closed_forms_have_completion",

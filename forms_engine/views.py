@@ -7,10 +7,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import Case
+from cld.block import CldContext, CldForm, cld_display, completeness
 from forms_engine import actions
 from forms_engine.forms import AnswersForm, NewFormForm, StatusForm, display_answer
 from forms_engine.history import history_entries
-from forms_engine.models import Form
+from forms_engine.models import CLD_CODE_FIELDS, Form, cld_column
 
 FORMS_PER_PAGE = 25
 HISTORY_PER_PAGE = 50
@@ -61,28 +62,39 @@ def form_edit(request, pk):
         messages.error(request, actions.refusal(form, user))
         return redirect(form)
 
-    answers_form = AnswersForm(request.POST if editable else None, version=form.version, answers=form.answers)
+    posted = request.POST if editable else None
+    answers_form = AnswersForm(posted, version=form.version, answers=form.answers)
+    cld_form = _cld_form(form, posted)
     status_form = StatusForm(request.POST, form=form, user=user)
     revision = _posted_revision(request)
-    valid = status_form.is_valid() & (not editable or answers_form.is_valid())
+    valid = status_form.is_valid() & (
+        not editable or answers_form.is_valid() & (cld_form is None or cld_form.is_valid())
+    )
     if revision is None:
         return _conflict_page(request, form, answers_form, status_form, editable=editable)
     if not valid:
-        return _form_page(request, form, answers_form, status_form, editable=editable, signable=signable)
+        return _form_page(request, form, answers_form, status_form, cld_form, editable=editable, signable=signable)
 
     chosen = status_form.cleaned_data["status"]
+    cld = cld_form.columns() if editable and cld_form is not None else None
+    if cld_form is not None and editable and cld_form.cleared:
+        messages.info(request, "Cleared answers that no longer apply: " + "; ".join(cld_form.cleared) + ".")
     try:
-        if editable and chosen == Form.Status.COMPLETE and not answers_form.require_complete():
-            form = actions.save_answers(form=form, answers=answers_form.answers(), revision=revision, by=user)
-            messages.warning(
-                request, "Your answers have been saved, but the form is still In Progress: answer the questions listed."
-            )
-            return _form_page(request, form, answers_form, status_form, editable=True, signable=False)
         if editable and chosen == Form.Status.COMPLETE:
-            form = actions.complete_form(form=form, answers=answers_form.answers(), revision=revision, by=user)
+            complete = answers_form.require_complete() & (cld_form is None or cld_form.require_complete())
+            if not complete:
+                form = actions.save_answers(
+                    form=form, answers=answers_form.answers(), revision=revision, by=user, cld=cld
+                )
+                messages.warning(
+                    request,
+                    "Your answers have been saved, but the form is still In Progress: answer the questions listed.",
+                )
+                return _form_page(request, form, answers_form, status_form, cld_form, editable=True, signable=False)
+            form = actions.complete_form(form=form, answers=answers_form.answers(), revision=revision, by=user, cld=cld)
             messages.success(request, _completed_message(form))
         elif editable:
-            actions.save_answers(form=form, answers=answers_form.answers(), revision=revision, by=user)
+            actions.save_answers(form=form, answers=answers_form.answers(), revision=revision, by=user, cld=cld)
             messages.success(request, "Saved. The form is In Progress.")
         elif chosen == Form.Status.CLOSED:
             data = status_form.cleaned_data
@@ -92,9 +104,8 @@ def form_edit(request, pk):
             messages.success(request, f"{form.form_type} {form.reference} closed by {form.closed_by_name}.")
             return _redirect_next(request, form)
         elif chosen == Form.Status.IN_PROGRESS:
-            form = actions.return_form(
-                form=form, revision=revision, by=user, reason=status_form.cleaned_data["return_reason"]
-            )
+            reason = status_form.cleaned_data["return_reason"]
+            form = actions.return_form(form=form, revision=revision, by=user, reason=reason)
             messages.success(request, f"{form.reference} returned to {form.responsible_user} for amendment.")
             return _redirect_next(request, form)
         else:
@@ -133,11 +144,24 @@ def form_history(request, pk):
     return render(request, "forms_engine/form_history.html", {"form": form, "page": page, "entries": entries})
 
 
-def _form_page(request, form, answers_form=None, status_form=None, *, editable, signable, status=200, conflict=None):
+def _cld_form(form, data=None):
+    """The form's CLD block, or None when its type has none."""
+    if not form.form_type.has_cld_section:
+        return None
+    stored_ids = [getattr(form, f"{cld_column(field)}_id") for field in CLD_CODE_FIELDS]
+    return CldForm(data, context=CldContext(form.form_type, stored_ids), form=form)
+
+
+def _form_page(
+    request, form, answers_form=None, status_form=None, cld_form=None, *, editable, signable, status=200, conflict=None
+):
     if answers_form is None:
         answers_form = AnswersForm(version=form.version, answers=form.answers)
     if status_form is None and (editable or signable):
         status_form = StatusForm(form=form, user=request.user)
+    if cld_form is None:
+        cld_form = _cld_form(form)
+    office_sections = [section["id"] for section in form.version.sections if section["office_use_only"]]
     context = {
         "form": form,
         "case": form.case,
@@ -146,7 +170,11 @@ def _form_page(request, form, answers_form=None, status_form=None, *, editable, 
         "editable": editable,
         "signable": signable,
         "read_only_sections": None if editable else _display_sections(form.version, form.answers),
-        "error_forms": [f for f in (answers_form, status_form) if f is not None],
+        "cld_form": cld_form,
+        "cld_section_id": office_sections[0] if office_sections else None,
+        "cld_rules": cld_form.context.browser_rules() if cld_form is not None and editable else None,
+        "cld_completeness": completeness(cld_form.context, form) if cld_form is not None and editable else None,
+        "cld_display": cld_display(cld_form.context, form) if cld_form is not None and not editable else None,
         "conflict": conflict,
         "next": _safe_next(request),
     }
@@ -187,6 +215,7 @@ def _conflict_page(request, current, answers_form, status_form, *, editable):
 def _display_sections(version, answers):
     return [
         {
+            "id": section["id"],
             "title": section["title"],
             "office_use_only": section["office_use_only"],
             "answers": [

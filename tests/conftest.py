@@ -52,3 +52,23 @@ def app_urls(sample_kwargs, skip_namespaces=("admin",)):
                 yield name, "/" + path
 
     yield from walk(get_resolver().url_patterns, "", None)
+
+
+REFERENCE_DATA_MIGRATIONS = [
+    ("cld.migrations.0002_seed_code_lists", "seed"),
+    ("accounts.migrations.0002_roles", "create_roles"),
+    ("forms_engine.migrations.0002_seed_cld_form_types", "seed"),
+    ("accounts.migrations.0004_grant_record_forms", "grant"),
+    ("cld.migrations.0004_seed_cld_rules", "seed"),
+]
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Re-run the data migrations (code lists, roles, form types, CLD rules) after a live-server test's flush."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in REFERENCE_DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)

@@ -1,0 +1,251 @@
+"""The Client Level Data block of a form: its fields, their code lists, and validation by the rules in cld/rules.py."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+
+from cld.models import DESCRIPTION_FIELDS, CldConditionalRule, CldField, CldFieldRule, CodeValue
+from cld.rules import Condition, Rule, decision_table, field_states
+from forms_engine.models import CLD_CODE_FIELDS, YES_NO, cld_column
+
+F = CldField
+
+# field: (code list, help text). Code lists are data (cld.CodeValue); the words are the council guide's.
+CODE_LISTS = {
+    F.EVENT_TYPE: "event_type",
+    F.EVENT_OUTCOME: "event_outcome",
+    F.ASSESSMENT_TYPE: "assessment_type",
+    F.ELIGIBLE_NEEDS: "eligible_needs_identified",
+    F.METHOD: "method_of_assessment",
+    F.ROUTE_OF_ACCESS: "route_of_access",
+    F.REVIEW_REASON: "review_reason",
+    F.REVIEW_OUTCOMES: "review_outcomes_achieved",
+}
+HELP = {
+    F.EVENT_TYPE: "Choosing Assessment, Request or Review brings up the fields that apply to it.",
+    F.EVENT_OUTCOME: (
+        "Advised, not required: the intended action once the event is completed. "
+        "When several apply, choose the first that applies, from top to bottom."
+    ),
+    F.ASSESSMENT_TYPE: "Long term if eligibility is determined under the Care Act; short term otherwise.",
+    F.ELIGIBLE_NEEDS: "Whether needs eligible for support under the Care Act 2014 were identified.",
+    F.NON_ELIGIBLE_NEEDS: "Whether needs were identified that are not eligible for support under the Care Act 2014.",
+    F.METHOD: (
+        "Who was actively involved: their views were considered. An adult's assessment with their carer involved, "
+        "or a carer's with the cared-for person involved, is 'Service user and carer'."
+    ),
+    F.ROUTE_OF_ACCESS: "Where the request came from. Required for every request, from a new or an existing client.",
+    F.REVIEW_REASON: "Known as Significant Event in SALT. Choose the most appropriate reason if known.",
+    F.REVIEW_OUTCOMES: "Whether the outcomes discussed at the review were fully met, partially met or not met.",
+    F.CARING_HOURS: "How many hours a week the carer provides care: a whole number from 0 to 168. Encouraged.",
+    F.EVENT_DESCRIPTION_ASSESSMENT: "What kind of assessment this form records.",
+    F.EVENT_DESCRIPTION_REQUEST: "The type of contact made.",
+    F.EVENT_DESCRIPTION_REVIEW: "Whether this was a scheduled or an unscheduled review.",
+}
+RADIO_FIELDS = {F.ASSESSMENT_TYPE, F.LONG_TERM_SUPPORT, F.NON_ELIGIBLE_NEEDS, F.METHOD, F.REVIEW_OUTCOMES}
+DESCRIPTION_EVENT = {
+    F.EVENT_DESCRIPTION_ASSESSMENT: "Assessment",
+    F.EVENT_DESCRIPTION_REQUEST: "Request",
+    F.EVENT_DESCRIPTION_REVIEW: "Review",
+}
+
+
+def long_term_support_label():
+    return (
+        "Is the client currently in receipt of Long Term Support Services commissioned or provided by "
+        f"{settings.COUNCIL_NAME}? (equipment is not deemed as long term support)"
+    )
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    help_text: str
+
+
+class CldContext:
+    """What the block needs for one form type, in three queries: its rules, the national conditions, the codes."""
+
+    def __init__(self, form_type, stored_ids=()):
+        rule_rows = list(CldFieldRule.objects.filter(form_type=form_type).select_related("event_type"))
+        self.rules = [Rule(r.event_type_id, r.field, r.shown, r.required) for r in rule_rows]
+        self.conditions = [
+            Condition(c.field, c.effect, c.when_field, c.when_value_id) for c in CldConditionalRule.objects.all()
+        ]
+        self.description_choices = {r.field: r.choice_list() for r in rule_rows if r.field in DESCRIPTION_FIELDS}
+        self.defaults = {r.field: str(r.default_value_id) for r in rule_rows if r.default_value_id}
+        codes = (
+            CodeValue.objects.filter(code_list__key__in=set(CODE_LISTS.values()))
+            .filter(Q(selectable=True) | Q(pk__in=[pk for pk in stored_ids if pk]))
+            .order_by("order", "label")
+            .values_list("pk", "label", "help_text", "code_list__key")
+        )
+        self.options = {key: [] for key in CODE_LISTS.values()}
+        self.labels = {}
+        for pk, label, help_text, key in codes:
+            self.options[key].append(Option(str(pk), label, help_text))
+            self.labels[pk] = label
+        self.event_type_ids = {option.label: int(option.value) for option in self.options["event_type"]}
+
+    def states(self, values):
+        """Field states for answers given as {field: value}; code values as ids."""
+        event_type = values.get(F.EVENT_TYPE)
+        return field_states(self.rules, self.conditions, event_type, values)
+
+    def browser_rules(self):
+        """The data the page's script needs: the decision table, field labels, and preselected values."""
+        table = decision_table(self.rules, self.conditions, sorted(self.event_type_ids.values()))
+        return {**table, "labels": {field: _label(field) for field in CldField.values}, "defaults": self.defaults}
+
+
+def _label(field):
+    return long_term_support_label() if field == F.LONG_TERM_SUPPORT else CldField(field).label
+
+
+def stored_values(form):
+    """Read the block's answers from a form as {field: value}, code values as ids."""
+    values = {}
+    for field in CldField.values:
+        if field in DESCRIPTION_FIELDS:
+            continue
+        column = cld_column(field)
+        values[field] = getattr(form, f"{column}_id") if field in CLD_CODE_FIELDS else getattr(form, column)
+    event_type = form.cld_event_type.label if form.cld_event_type_id else None
+    for field, event_label in DESCRIPTION_EVENT.items():
+        values[field] = form.cld_event_description if event_label == event_type else ""
+    return values
+
+
+class CldForm(forms.Form):
+    """The block's fields; the rules decide which apply, and only those are stored."""
+
+    prefix = "cld"
+
+    def __init__(self, data=None, *, context, form):
+        self.context = context
+        stored = stored_values(form)
+        initial = {field: ("" if value is None else str(value)) for field, value in stored.items()}
+        event_type = stored.get(F.EVENT_TYPE)
+        for field, default in context.defaults.items():
+            if not initial.get(field) and context.states(stored)[field].shown and event_type is not None:
+                initial[field] = default
+        super().__init__(data, initial=initial)
+        self.cleared = []
+        for field in CldField.values:
+            self.fields[field] = self._field(field)
+
+    def _field(self, field):
+        common = {"label": _label(field), "help_text": HELP.get(field, ""), "required": False}
+        if field in CODE_LISTS:
+            options = self.context.options[CODE_LISTS[field]]
+            choices = [(option.value, option.label) for option in options]
+            widget = forms.RadioSelect if field in RADIO_FIELDS else forms.Select
+            if widget is forms.Select:
+                choices = [("", "Choose…"), *choices]
+            return forms.TypedChoiceField(choices=choices, coerce=int, empty_value=None, widget=widget, **common)
+        if field in DESCRIPTION_FIELDS:
+            choices = [(choice, choice) for choice in self.context.description_choices.get(field, [])]
+            return forms.ChoiceField(choices=[("", "Choose…"), *choices], **common)
+        if field == F.CARING_HOURS:
+            return forms.IntegerField(min_value=0, max_value=168, **common)
+        return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
+
+    def clean(self):
+        data = super().clean()
+        states = self.context.states(data)
+        for field in CldField.values:
+            if not states[field].shown:
+                if data.get(field) not in (None, ""):
+                    self.cleared.append(_label(field))
+                data[field] = None
+                self.errors.pop(field, None)  # a hidden field's bad value is cleared, not reported
+        self.states = states
+        return data
+
+    def columns(self):
+        """The block's answers as Form column values, hidden fields empty."""
+        data = self.cleaned_data
+        columns = {}
+        for field in CldField.values:
+            if field in DESCRIPTION_FIELDS:
+                continue
+            column = cld_column(field)
+            value = data.get(field)
+            if field in CLD_CODE_FIELDS:
+                columns[f"{column}_id"] = value
+            else:
+                columns[column] = "" if value is None and field != F.CARING_HOURS else value
+        columns["cld_event_description"] = next((data[field] for field in DESCRIPTION_FIELDS if data.get(field)), "")
+        return columns
+
+    def require_complete(self):
+        """Mark every required field that is shown but unanswered; return whether none is."""
+        missing = missing_fields(self.states, self.cleaned_data)
+        for field in missing:
+            self.add_error(field, f"Answer {_label(field)} to set the form Complete.")
+        return not missing
+
+    def layout(self):
+        """Yield (field, bound field, shown, required) in the order of the block, for the template."""
+        states = getattr(self, "states", None) or self.context.states(_initial_values(self))
+        for field in CldField.values:
+            state = states[field]
+            yield {
+                "name": field,
+                "bound": self[field],
+                "shown": state.shown,
+                "required": state.required,
+                "options": self.context.options.get(CODE_LISTS.get(field), []),
+                "default": self.context.defaults.get(field, ""),
+            }
+
+
+def _initial_values(form):
+    values = {}
+    for field in CldField.values:
+        raw = form[field].value()
+        values[field] = int(raw) if field in CODE_LISTS and raw not in (None, "") else raw
+    return values
+
+
+def missing_fields(states, values):
+    return [field for field, state in states.items() if state.required and values.get(field) in (None, "")]
+
+
+def completeness(context, form):
+    """Return (required answered, required in all, labels of the gaps) for the block as stored."""
+    values = stored_values(form)
+    states = context.states(values)
+    required = [field for field, state in states.items() if state.required]
+    gaps = missing_fields(states, values)
+    return len(required) - len(gaps), len(required), [_label(field) for field in gaps]
+
+
+def problems_for_completion(form):
+    """Return the labels of required CLD fields the stored form leaves empty (none for a form without the block)."""
+    if not form.form_type.has_cld_section:
+        return []
+    context = CldContext(form.form_type)
+    return completeness(context, form)[2]
+
+
+def cld_display(context, form):
+    """Return (label, answer) for each field of the stored block that applies, for read-only pages and print."""
+    values = stored_values(form)
+    states = context.states(values)
+    rows = []
+    for field in CldField.values:
+        if not states[field].shown:
+            continue
+        value = values[field]
+        if value in (None, ""):
+            text = "–"
+        elif field in CODE_LISTS:
+            text = context.labels.get(value, "–")
+        else:
+            text = str(value)
+        rows.append((_label(field), text))
+    return rows
