@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cld.models import CodeList, CodeValue
+from cld.models import CldConditionalRule, CodeList, CodeValue
 
 
 class CodeValueInline(admin.TabularInline):
@@ -22,3 +22,11 @@ class CodeListAdmin(admin.ModelAdmin):
     list_display = ("name", "key")
     search_fields = ("name", "key")
     inlines = [CodeValueInline]
+
+
+@admin.register(CldConditionalRule)
+class CldConditionalRuleAdmin(admin.ModelAdmin):
+    """National rules that hide or require a CLD field when another field holds a value, on every form type."""
+
+    list_display = ("__str__", "source")
+    list_select_related = ("when_value",)

@@ -60,6 +60,7 @@ REFERENCE_DATA_MIGRATIONS = [
     ("forms_engine.migrations.0002_seed_cld_form_types", "seed"),
     ("accounts.migrations.0004_grant_record_forms", "grant"),
     ("cld.migrations.0004_seed_cld_rules", "seed"),
+    ("cld.migrations.0005_grant_rule_permissions", "grant"),
 ]
 
 

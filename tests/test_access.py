@@ -134,3 +134,18 @@ def test_form_administrator_designs_form_types_in_admin(client, form_admin):
 
 def test_practitioner_cannot_design_form_types(client, practitioner):
     assert signed_in(client, practitioner).get("/admin/forms_engine/formtype/").status_code == 403
+
+
+def test_form_administrator_edits_cld_rules_in_admin(client):
+    from django.contrib.auth.models import Group
+
+    from accounts.models import User
+    from forms_engine.models import FormType
+
+    designer = User.objects.create_user("designer2", password="x-long-password-1", is_staff=True)
+    designer.groups.add(Group.objects.get(name="Form administrator"))
+    signed_in(client, designer)
+    form_type = FormType.objects.get(code="carers-conversation-record")
+    html = client.get(f"/admin/forms_engine/formtype/{form_type.pk}/change/").content.decode()
+    assert "Client Level Data rules" in html and "caring_hours" in html
+    assert client.get("/admin/cld/cldconditionalrule/").status_code == 200
