@@ -24,3 +24,15 @@ def error_summary(*forms):
 def icon(name, label=""):
     """Draw a small inline SVG icon; with a label it is announced, without one it is decorative."""
     return {"name": name, "label": label}
+
+
+@register.simple_tag(takes_context=True)
+def url_with(context, **changes):
+    """Return this page's query string with some parameters changed (None removes one), e.g. for pagination."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return f"?{query.urlencode()}" if query else "?"

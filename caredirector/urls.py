@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from caredirector import views
+from dashboards import views as dashboard_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboard_views.my_forms, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("cases/", include("cases.urls")),

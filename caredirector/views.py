@@ -5,12 +5,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 
-@require_GET
-def home(request):
-    """Show the signed-in user's Home screen."""
-    return render(request, "home.html")
-
-
 @login_not_required
 @never_cache
 @require_GET

@@ -1,10 +1,203 @@
+from urllib.parse import urlencode
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from dashboards.charts import bar_chart
+from forms_engine.models import WAITING_BANDS, Form, FormType, MyFormsFilter
+
+PER_PAGE = 25
+can_authorise = permission_required("accounts.authorise_forms", raise_exception=True)
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its total by an aggregate the page has already run, so it does not count again."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
 
 
 @require_GET
-@permission_required("accounts.authorise_forms", raise_exception=True)
+def my_forms(request):
+    """Home: the forms for which the signed-in user is the Responsible User, by status, newest first."""
+    today = timezone.localdate()
+    chosen = request.GET.get("show", MyFormsFilter.ALL)
+    if chosen not in MyFormsFilter.values:
+        chosen = MyFormsFilter.ALL
+    counts = Form.objects.my_forms_counts(request.user, today)
+    forms = (
+        Form.objects.filter(responsible_user=request.user)
+        .filter(Form.objects.my_forms_filters(today)[chosen])
+        .select_related("form_type", "case__person")
+        .order_by("-created_at", "-id")
+    )
+    page = KnownCountPaginator(forms, PER_PAGE, count=counts[chosen]).get_page(request.GET.get("page"))
+    tabs = [(key, label, counts[key]) for key, label in MyFormsFilter.choices]
+    return render(
+        request,
+        "dashboards/my_forms.html",
+        {
+            "page": page,
+            "tabs": tabs,
+            "chosen": chosen,
+            "chosen_label": MyFormsFilter(chosen).label,
+        },
+    )
+
+
+@require_GET
+@can_authorise
 def dashboard_list(request):
     """List the dashboards open to managers."""
-    return render(request, "dashboards/dashboard_list.html", {"dashboards": []})
+    dashboards = [
+        {
+            "name": "Forms to Sign-Off",
+            "url": reverse("dashboards:sign-off"),
+            "description": "Complete forms waiting for a manager to close them.",
+        }
+    ]
+    return render(request, "dashboards/dashboard_list.html", {"dashboards": dashboards})
+
+
+SIGN_OFF_GROUPS = {"type": "Form type", "user": "Responsible user", "age": "Days waiting"}
+
+
+@require_GET
+@can_authorise
+def sign_off(request):
+    """Forms to Sign-Off: a bar per form type (or responsible user, or waiting time) of the forms awaiting sign-off."""
+    group = request.GET.get("group", "type")
+    if group not in SIGN_OFF_GROUPS:
+        group = "type"
+    bars = _sign_off_bars(group, timezone.localdate())
+    return render(
+        request,
+        "dashboards/sign_off.html",
+        {
+            "group": group,
+            "groups": SIGN_OFF_GROUPS.items(),
+            "bars": bars,
+            "total": sum(bar["count"] for bar in bars),
+            "chart": bar_chart(bars),
+        },
+    )
+
+
+def _sign_off_bars(group, today):
+    awaiting = Form.objects.awaiting_sign_off()
+    list_url = reverse("dashboards:sign-off-list")
+    if group == "age":
+        counts = awaiting.waiting_band_counts(today)
+        return [
+            {"label": label, "count": counts[key], "url": f"{list_url}?{urlencode({'age': key})}"}
+            for key, label, *_ in WAITING_BANDS
+        ]
+    if group == "user":
+        rows = (
+            awaiting.values(
+                "responsible_user",
+                "responsible_user__first_name",
+                "responsible_user__last_name",
+                "responsible_user__username",
+            )
+            .annotate(count=Count("pk"))
+            .order_by("responsible_user__first_name", "responsible_user__last_name", "responsible_user")
+        )
+        return [
+            {
+                "label": " ".join(
+                    filter(None, [row["responsible_user__first_name"], row["responsible_user__last_name"]])
+                )
+                or row["responsible_user__username"],
+                "count": row["count"],
+                "url": f"{list_url}?{urlencode({'user': row['responsible_user']})}",
+            }
+            for row in rows
+        ]
+    rows = awaiting.values("form_type", "form_type__name").annotate(count=Count("pk")).order_by("form_type__name")
+    return [
+        {
+            "label": row["form_type__name"],
+            "count": row["count"],
+            "url": f"{list_url}?{urlencode({'type': row['form_type']})}",
+        }
+        for row in rows
+    ]
+
+
+SORTS = {
+    "longest": ("completed_at", "id"),
+    "newest": ("-completed_at", "-id"),
+    "type": ("form_type__name", "completed_at", "id"),
+    "user": ("responsible_user__first_name", "responsible_user__last_name", "completed_at", "id"),
+    "client": ("case__person__family_name", "case__person__given_name", "completed_at", "id"),
+    "case": ("case__case_number", "completed_at", "id"),
+}
+
+
+@require_GET
+@can_authorise
+def sign_off_list(request):
+    """The forms behind one bar of Forms to Sign-Off: open one to check it and Close it (or return it)."""
+    today = timezone.localdate()
+    forms, title, selection = _bar_selection(request, today)
+    sort = request.GET.get("sort", "longest")
+    if sort not in SORTS:
+        sort = "longest"
+    forms = forms.select_related("form_type", "responsible_user", "case__person").order_by(*SORTS[sort])
+    page = Paginator(forms, PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(form, (today - form.completed_on).days) for form in page.object_list]
+    here = f"{request.path}?{urlencode({**selection, 'sort': sort, 'page': page.number})}"
+    return render(
+        request,
+        "dashboards/sign_off_list.html",
+        {
+            "title": title,
+            "page": page,
+            "rows": rows,
+            "sort": sort,
+            "selection": selection,
+            "next": here,
+            "columns": [
+                ("case", "Case", "ascending"),
+                ("client", "Client", "ascending"),
+                ("type", "Form type", "ascending"),
+                ("user", "Responsible user", "ascending"),
+                ("newest", "Completed", "descending"),
+                ("longest", "Days waiting", "descending"),
+            ],
+        },
+    )
+
+
+def _bar_selection(request, today):
+    """Return the forms of the bar named in the query string, its title, and the query that names it."""
+    awaiting = Form.objects.awaiting_sign_off()
+    query = request.GET
+    if "type" in query:
+        form_type = _get_or_404(FormType.objects, query["type"])
+        return awaiting.filter(form_type=form_type), form_type.name, {"type": form_type.pk}
+    if "user" in query:
+        user = _get_or_404(get_user_model().objects, query["user"])
+        return awaiting.filter(responsible_user=user), f"Responsible user: {user.display_name}", {"user": user.pk}
+    if "age" in query:
+        band = next((band for band in WAITING_BANDS if band[0] == query["age"]), None)
+        if band is None:
+            raise Http404("No such waiting time on the chart.")
+        return awaiting.waiting_band(band[0], today), f"Waiting {band[1]}", {"age": band[0]}
+    return awaiting, "All forms awaiting sign-off", {}
+
+
+def _get_or_404(queryset, raw_pk):
+    try:
+        return get_object_or_404(queryset, pk=int(raw_pk))
+    except ValueError:
+        raise Http404("No such bar on the chart.") from None

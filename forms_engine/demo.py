@@ -46,6 +46,7 @@ def seed_forms(users):
     rng = random.Random(20231101)  # noqa: S311 - demo data
     today = timezone.localdate()
     form_types = list(FormType.objects.active().filter(has_cld_section=True).order_by("name"))
+    signed_off = [form_type for form_type in form_types if form_type.requires_sign_off] or form_types
     manager = users["manager"]
     created = 0
     cases = Case.objects.filter(person__la_person_id__startswith="2000").select_related("responsible_user")
@@ -54,8 +55,10 @@ def seed_forms(users):
             continue
         worker = case.responsible_user or users["practitioner"]
         for offset in range(1 + index % 2):
-            form_type = form_types[(index * 3 + offset * 5) % len(form_types)]
             outcome = PLAN[(index + offset) % len(PLAN)]
+            # Forms that wait for a manager (or come back from one) are of types that need sign-off.
+            choices = signed_off if outcome in ("complete", "returned") else form_types
+            form_type = choices[(index // 2 + offset * 5) % len(choices)]
             created += _seed_one(case, form_type, outcome, worker, manager, rng, today)
     return created
 

@@ -221,9 +221,58 @@ def needs_no_sign_off(form):
     return not form.form_type.requires_sign_off
 
 
+class MyFormsFilter(models.TextChoices):
+    ALL = "all", "All"
+    IN_PROGRESS = "in_progress", "In Progress"
+    RETURNED = "returned", "Returned for amendment"
+    AWAITING = "awaiting", "Complete, awaiting sign-off"
+    CLOSED_RECENTLY = "closed_recently", "Closed recently"
+
+
+RECENTLY_CLOSED_DAYS = 30
+# Days a Complete form has waited for sign-off, as the manager's chart groups them: (key, label, from, to)
+WAITING_BANDS = [
+    ("0-2", "0–2 days", 0, 2),
+    ("3-5", "3–5 days", 3, 5),
+    ("6-10", "6–10 days", 6, 10),
+    ("11+", "Over 10 days", 11, None),
+]
+
+
 class FormQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=Form.OPEN_STATUSES)
+
+    def awaiting_sign_off(self):
+        return self.filter(status=Form.Status.COMPLETE)
+
+    def my_forms_filters(self, today):
+        """The condition of each My Forms filter."""
+        return {
+            MyFormsFilter.ALL: Q(),
+            MyFormsFilter.IN_PROGRESS: Q(status=Form.Status.IN_PROGRESS, returned_reason=""),
+            MyFormsFilter.RETURNED: Q(status=Form.Status.IN_PROGRESS) & ~Q(returned_reason=""),
+            MyFormsFilter.AWAITING: Q(status=Form.Status.COMPLETE),
+            MyFormsFilter.CLOSED_RECENTLY: Q(
+                status=Form.Status.CLOSED, closed_on__gte=today - datetime.timedelta(days=RECENTLY_CLOSED_DAYS)
+            ),
+        }
+
+    def my_forms_counts(self, user, today):
+        """Count a user's forms under every My Forms filter, in one query."""
+        filters = self.my_forms_filters(today)
+        return self.filter(responsible_user=user).aggregate(
+            **{key: models.Count("pk", filter=condition) for key, condition in filters.items()}
+        )
+
+    def waiting_band(self, key, today):
+        """Complete forms that have waited the given band of days since completion."""
+        band = next((band for band in WAITING_BANDS if band[0] == key), None)
+        return self.filter(_waiting(band, today)) if band else self.none()
+
+    def waiting_band_counts(self, today):
+        """Count the forms in every waiting band, in one query."""
+        return self.aggregate(**{band[0]: models.Count("pk", filter=_waiting(band, today)) for band in WAITING_BANDS})
 
     def for_list(self):
         return self.select_related("form_type", "responsible_user")
@@ -239,6 +288,19 @@ class FormQuerySet(models.QuerySet):
             "cloned_from",
             *(cld_column(field) for field in CLD_CODE_FIELDS),
         )
+
+
+def _waiting(band, today):
+    """The condition for forms completed between `low` and `high` whole days before today (high None: or more)."""
+    _key, _label, low, high = band
+    condition = Q(completed_at__lt=_start_of_day(today - datetime.timedelta(days=low - 1)))
+    if high is not None:
+        condition &= Q(completed_at__gte=_start_of_day(today - datetime.timedelta(days=high)))
+    return condition
+
+
+def _start_of_day(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class Form(ConcurrentTransitionMixin, models.Model):
@@ -331,7 +393,12 @@ class Form(ConcurrentTransitionMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["case", "-start_date", "-id"], name="form_case_newest_idx"),
-            models.Index(fields=["responsible_user", "status"], name="form_responsible_status_idx"),
+            # My Forms: one user's forms, newest first
+            models.Index(fields=["responsible_user", "-created_at", "-id"], name="form_my_forms_idx"),
+            # Forms to Sign-Off: the small set awaiting sign-off, by type and by completion time
+            models.Index(
+                fields=["form_type", "completed_at"], condition=Q(status="complete"), name="form_awaiting_sign_off_idx"
+            ),
         ]
 
     def __str__(self):

@@ -162,3 +162,36 @@ def make_form(*, status="in_progress", case=None, form_type=None, responsible_us
     return actions.close_form(
         form=form, revision=form.revision, by=manager, closed_on=form.completed_on, name=manager.display_name
     )
+
+
+def bulk_forms(count, *, status, form_type, responsible_user, case=None, completed_days_ago=0, returned=False):
+    """Insert many forms at once in a given state (for counting and query-budget tests), bypassing the actions."""
+    import datetime as _dt
+
+    from django.utils import timezone
+
+    from forms_engine.models import Form
+
+    case = case or CaseFactory()
+    version = form_type.current_version()
+    now = timezone.now()
+    completed = now - _dt.timedelta(days=completed_days_ago) if status != "in_progress" else None
+    closed = status == "closed"
+    forms = [
+        Form(
+            case=case,
+            form_type=form_type,
+            version=version,
+            status=status,
+            single_open=False,
+            responsible_user=responsible_user,
+            created_by=responsible_user,
+            completed_at=completed,
+            closed_on=timezone.localdate(completed) if closed else None,
+            closed_at=completed if closed else None,
+            closed_by_name="Bulk Manager" if closed else "",
+            returned_reason="Please add more detail." if returned else "",
+        )
+        for _ in range(count)
+    ]
+    return Form.objects.bulk_create(forms)

@@ -1,0 +1,161 @@
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import FormTypeFactory, UserFactory, bulk_forms, make_form
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hand_built(practitioner, practitioner2):
+    """Forms in every state over three types; only the Complete ones await sign-off."""
+    alpha = FormTypeFactory(name="Alpha Review", multiple_open_allowed=True)
+    beta = FormTypeFactory(name="Beta Plan", multiple_open_allowed=True)
+    gamma = FormTypeFactory(name="Gamma Referral", multiple_open_allowed=True)
+    # awaiting: alpha 3 (practitioner: 1 today, 1 four days ago; practitioner2: 1 twelve days ago), beta 2, gamma 0
+    bulk_forms(1, status="complete", form_type=alpha, responsible_user=practitioner, completed_days_ago=0)
+    bulk_forms(1, status="complete", form_type=alpha, responsible_user=practitioner, completed_days_ago=4)
+    bulk_forms(1, status="complete", form_type=alpha, responsible_user=practitioner2, completed_days_ago=12)
+    bulk_forms(2, status="complete", form_type=beta, responsible_user=practitioner2, completed_days_ago=7)
+    # not awaiting
+    bulk_forms(4, status="in_progress", form_type=alpha, responsible_user=practitioner)
+    bulk_forms(2, status="in_progress", form_type=gamma, responsible_user=practitioner, returned=True)
+    bulk_forms(5, status="closed", form_type=beta, responsible_user=practitioner, completed_days_ago=3)
+    bulk_forms(3, status="closed", form_type=gamma, responsible_user=practitioner2, completed_days_ago=1)
+    return {"alpha": alpha, "beta": beta, "gamma": gamma}
+
+
+def bars(client, group):
+    response = client.get(reverse("dashboards:sign-off"), {"group": group})
+    assert response.status_code == 200
+    return {bar["label"]: bar["count"] for bar in response.context["bars"]}, response
+
+
+def test_bars_by_form_type(client, manager, hand_built):
+    client.force_login(manager)
+    counts, response = bars(client, "type")
+    assert counts == {"Alpha Review": 3, "Beta Plan": 2}
+    html = response.content.decode()
+    assert "<svg" in html and 'aria-label="Alpha Review: 3 forms"' in html and ">3</text>" in html
+    assert f'href="/dashboards/sign-off/forms/?type={hand_built["alpha"].pk}"' in html  # a real link per bar
+    assert "<table" in html and "<caption>Forms awaiting sign-off, by form type</caption>" in html
+
+
+def test_bars_by_responsible_user(client, manager, practitioner, practitioner2, hand_built):
+    client.force_login(manager)
+    counts, _ = bars(client, "user")
+    assert counts == {practitioner.display_name: 2, practitioner2.display_name: 3}
+
+
+def test_bars_by_days_waiting(client, manager, hand_built):
+    client.force_login(manager)
+    counts, _ = bars(client, "age")
+    assert counts == {"0–2 days": 1, "3–5 days": 1, "6–10 days": 2, "Over 10 days": 1}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"type": "alpha"}, 3),
+        ({"type": "beta"}, 2),
+        ({"type": "gamma"}, 0),
+        ({"age": "0-2"}, 1),
+        ({"age": "6-10"}, 2),
+        ({"age": "11+"}, 1),
+    ],
+)
+def test_drill_down_lists_exactly_the_forms_of_its_bar(client, manager, hand_built, query, expected):
+    client.force_login(manager)
+    if "type" in query:
+        query = {"type": hand_built[query["type"]].pk}
+    response = client.get(reverse("dashboards:sign-off-list"), query)
+    forms = [form for form, _days in response.context["rows"]]
+    assert len(forms) == expected
+    assert all(form.status == "complete" for form in forms)
+    if "type" in query:
+        assert {form.form_type_id for form in forms} <= {query["type"]}
+
+
+def test_drill_down_by_user_and_days_waiting_column(client, manager, practitioner2, hand_built):
+    client.force_login(manager)
+    response = client.get(reverse("dashboards:sign-off-list"), {"user": practitioner2.pk, "sort": "newest"})
+    rows = response.context["rows"]
+    assert [days for _form, days in rows] == [7, 7, 12]
+    assert {form.responsible_user for form, _ in rows} == {practitioner2}
+
+
+@pytest.mark.parametrize("query", [{"type": "999999"}, {"type": "x"}, {"age": "forever"}, {"user": "0"}])
+def test_unknown_bar_is_404(client, manager, query):
+    client.force_login(manager)
+    assert client.get(reverse("dashboards:sign-off-list"), query).status_code == 404
+
+
+@pytest.mark.parametrize("sort", ["longest", "newest", "type", "user", "client", "case", "bogus"])
+def test_drill_down_sorts(client, manager, hand_built, sort):
+    client.force_login(manager)
+    response = client.get(reverse("dashboards:sign-off-list"), {"sort": sort})
+    assert response.status_code == 200 and len(response.context["rows"]) == 5
+
+
+@pytest.mark.parametrize("name", ["dashboards:dashboard-list", "dashboards:sign-off", "dashboards:sign-off-list"])
+def test_practitioner_gets_403_on_manager_dashboards(client, practitioner, name):
+    client.force_login(practitioner)
+    response = client.get(reverse(name))
+    assert response.status_code == 403 and "You do not have access" in response.content.decode()
+
+
+def test_closing_from_the_list_returns_to_it_with_current_counts(client, manager, practitioner):
+    form_type = FormTypeFactory(name="Delta Review")
+    form = make_form(status="complete", form_type=form_type, responsible_user=practitioner)
+    make_form(status="complete", form_type=form_type, responsible_user=practitioner)
+    client.force_login(manager)
+    list_url = f"{reverse('dashboards:sign-off-list')}?type={form_type.pk}&sort=longest&page=1"
+    listing = client.get(list_url).content.decode()
+    assert "?next=" in listing
+    response = client.post(
+        form.get_absolute_url(),
+        {
+            "revision": form.revision,
+            "status": "closed",
+            "closed_on": timezone.localdate().isoformat(),
+            "closed_by_name": "Mel Manager",
+            "next": list_url,
+        },
+    )
+    assert response.status_code == 302 and response.url == list_url
+    assert len(client.get(list_url).context["rows"]) == 1
+    counts, _ = bars(client, "type")
+    assert counts == {"Delta Review": 1}
+
+
+def test_next_parameter_cannot_leave_the_site(client, manager, practitioner):
+    form = make_form(status="complete", responsible_user=practitioner)
+    client.force_login(manager)
+    response = client.post(
+        form.get_absolute_url(),
+        {
+            "revision": form.revision,
+            "status": "closed",
+            "closed_on": timezone.localdate().isoformat(),
+            "closed_by_name": "Mel",
+            "next": "https://evil.example/",
+        },
+    )
+    assert response.url == form.get_absolute_url()
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_sign_off_pages_query_counts_do_not_grow(client, manager, django_assert_num_queries, count):
+    form_type = FormTypeFactory(multiple_open_allowed=True)
+    worker = UserFactory()
+    bulk_forms(count, status="complete", form_type=form_type, responsible_user=worker, completed_days_ago=3)
+    client.force_login(manager)
+    for group in ("type", "user", "age"):
+        # session, user with roles, one aggregate for the bars
+        with django_assert_num_queries(3):
+            assert client.get(reverse("dashboards:sign-off"), {"group": group}).status_code == 200
+    # session, user, the bar's form type, count, one page of forms with case, client, type and user
+    with django_assert_num_queries(5):
+        response = client.get(reverse("dashboards:sign-off-list"), {"type": form_type.pk, "page": 2})
+    assert len(response.context["rows"]) == min(25, max(count - 25, 0)) or count <= 25
