@@ -163,6 +163,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- History ------------------------------------------------------------------------------------------------------
+# Reasons (e.g. a manager's reason for returning a form) can be long: store them whole.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # --- Forms --------------------------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,11 +1,14 @@
 """Every change to a form: each locks the row, checks the rules, saves once and writes one history row."""
 
+import hashlib
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
-from cld.block import problems_for_completion
-from forms_engine.models import Form
+from cld.block import CldContext, cld_display, problems_for_completion
+from forms_engine.models import Form, PrintRecord
+from forms_engine.printing import build_docx
 
 
 class ActionRefused(Exception):
@@ -176,6 +179,59 @@ def clone_form(*, form, by):
         created_by=by,
     )
     return _insert_new_form(clone, by=by, reason=f"Cloned from {form.reference}")
+
+
+@transaction.atomic
+def print_form(*, form, section_ids, comment, by):
+    """Produce the Word document of the chosen sections; record the print in the form's history and Print History."""
+    sections = [section for section in form.version.sections if section["id"] in set(section_ids)]
+    if not sections:
+        raise ActionRefused("Choose at least one section to print.")
+    office_chosen = any(section["office_use_only"] for section in sections)
+    cld_rows = []
+    if office_chosen and form.form_type.has_cld_section:
+        cld_rows = cld_display(CldContext(form.form_type, _stored_code_ids(form)), form)
+    printed_at = timezone.now()
+    content = build_docx(
+        form,
+        section_ids=[section["id"] for section in sections],
+        cld_rows=cld_rows,
+        printed_by=by,
+        printed_at=printed_at,
+        comment=comment,
+    )
+    titles = [section["title"] for section in sections]
+    record = PrintRecord.objects.create(
+        form=form,
+        printed_by=by,
+        printed_at=printed_at,
+        sections=titles,
+        comment=comment,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+    )
+    reason = f"Printed to Word: {', '.join(titles)}" + (f". Comment: {comment}" if comment else "")
+    _history_row(form, by=by, reason=reason, when=printed_at)
+    return content, record
+
+
+def _stored_code_ids(form):
+    return [
+        getattr(form, field.attname)
+        for field in Form._meta.fields
+        if field.name.startswith("cld_") and field.is_relation
+    ]
+
+
+def _history_row(form, *, by, reason, when):
+    """Add a row to the form's history for something that did not change the form itself (a print)."""
+    History = Form.history.model
+    values = {
+        field.attname: getattr(form, field.attname)
+        for field in History._meta.fields
+        if not field.name.startswith("history_") and hasattr(form, field.attname)
+    }
+    History.objects.create(**values, history_date=when, history_type="~", history_user=by, history_change_reason=reason)
 
 
 def refusal(form, user):

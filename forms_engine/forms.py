@@ -184,3 +184,34 @@ class NewFormForm(forms.Form):
         kwargs.setdefault("initial", {"responsible_user": user.pk})
         super().__init__(*args, **kwargs)
         self.fields["responsible_user"].queryset = users_who_record_forms()
+
+
+class PrintForm(forms.Form):
+    """Which sections go into the Word document, and an optional comment for the Print History."""
+
+    sections = forms.TypedMultipleChoiceField(
+        label="Sections to include",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one section to print."},
+    )
+    comment = forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        max_length=500,
+        help_text="Why it is printed or who it is for; kept in the Print History.",
+    )
+
+    def __init__(self, *args, version, **kwargs):
+        sections = version.sections
+        kwargs.setdefault(
+            "initial", {"sections": [section["id"] for section in sections if not section["left_out_of_print"]]}
+        )
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.fields["sections"].choices = [(section["id"], section["title"]) for section in sections]
+
+    def rows(self):
+        """(checkbox, section) pairs for the template, which adds the reminder beside Office Use Only."""
+        by_id = {section["id"]: section for section in self.version.sections}
+        return [(checkbox, by_id[int(checkbox.data["value"])]) for checkbox in self["sections"]]

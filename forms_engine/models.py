@@ -454,3 +454,22 @@ class Form(ConcurrentTransitionMixin, models.Model):
         self.returned_at = timezone.now()
         self.completed_at = None
         self.completed_by = None
+
+
+class PrintRecord(models.Model):
+    """One print of a form to Word: who, when, which sections, why, and the fingerprint of the file produced."""
+
+    form = models.ForeignKey(Form, on_delete=models.PROTECT, related_name="prints")
+    printed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    printed_at = models.DateTimeField(default=timezone.now)
+    sections = models.JSONField(help_text="Titles of the sections printed, in order.")
+    comment = models.CharField(max_length=500, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField("size in bytes")
+
+    class Meta:
+        ordering = ["-printed_at", "-id"]
+        indexes = [models.Index(fields=["form", "-printed_at"], name="print_form_newest_idx")]
+
+    def __str__(self):
+        return f"{self.form.reference} printed {self.printed_at:%d/%m/%Y %H:%M}"

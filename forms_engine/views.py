@@ -1,17 +1,20 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import Case
 from cld.block import CldContext, CldForm, cld_display, completeness
 from forms_engine import actions
-from forms_engine.forms import AnswersForm, NewFormForm, StatusForm, display_answer
+from forms_engine.forms import AnswersForm, NewFormForm, PrintForm, StatusForm, display_answer
 from forms_engine.history import history_entries
 from forms_engine.models import CLD_CODE_FIELDS, Form, cld_column
+from forms_engine.printing import MIME_TYPE
 
 FORMS_PER_PAGE = 25
 HISTORY_PER_PAGE = 50
@@ -131,6 +134,38 @@ def form_clone(request, pk):
         return redirect(form)
     messages.success(request, f"Cloned {form.reference} into {clone.reference}. The new form is In Progress.")
     return redirect(clone)
+
+
+@require_http_methods(["GET", "POST"])
+def form_print(request, pk):
+    """Print: choose the sections to put in a Word document (Office Use Only left out by default), then download it."""
+    form = get_object_or_404(Form.objects.for_page(), pk=pk)
+    print_form = PrintForm(request.POST or None, version=form.version)
+    if request.method == "POST" and print_form.is_valid():
+        try:
+            content, record = actions.print_form(
+                form=form,
+                section_ids=print_form.cleaned_data["sections"],
+                comment=print_form.cleaned_data["comment"],
+                by=request.user,
+            )
+        except actions.ActionRefused as refused:
+            print_form.add_error("sections", str(refused))
+        else:
+            response = HttpResponse(content, content_type=MIME_TYPE)
+            filename = f"{form.reference}-{slugify(form.form_type.name)}.docx"
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            response["X-Print-Record"] = str(record.pk)
+            return response
+    return render(request, "forms_engine/form_print.html", {"form": form, "case": form.case, "print_form": print_form})
+
+
+@require_GET
+def print_history(request, pk):
+    """Print History: every Word document produced from the form."""
+    form = get_object_or_404(Form.objects.for_page(), pk=pk)
+    page = Paginator(form.prints.select_related("printed_by"), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "forms_engine/print_history.html", {"form": form, "case": form.case, "page": page})
 
 
 @require_GET

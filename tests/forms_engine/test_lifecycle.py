@@ -258,3 +258,13 @@ def test_wrong_method_on_form_pages(client, practitioner):
 def test_unknown_form_is_404(client, practitioner):
     client.force_login(practitioner)
     assert client.get(reverse("forms:form-edit", args=[424242])).status_code == 404
+
+
+def test_long_return_reason_is_kept_whole_in_history(client, practitioner, manager):
+    form = make_form(status=COMPLETE, responsible_user=practitioner)
+    reason = "Please expand on the risks. " * 70  # ~1,950 characters
+    client.force_login(manager)
+    client.post(form.get_absolute_url(), {"revision": form.revision, "status": IN_PROGRESS, "return_reason": reason})
+    form.refresh_from_db()
+    assert form.returned_reason == reason.strip()
+    assert form.history.first().history_change_reason == f"Returned for amendment: {reason.strip()}"
