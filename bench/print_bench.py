@@ -1,4 +1,4 @@
-"""Time printing a 300-question form to Word, without a database: `.venv/bin/python bench/print_bench.py [questions] [runs]`."""
+"""Time printing a 300-question form to Word, no database needed: `python bench/print_bench.py [questions] [runs]`."""
 
 import os
 import statistics
