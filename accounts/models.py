@@ -10,6 +10,7 @@ class User(AbstractUser):
         permissions = [
             ("record_forms", "Can record forms"),
             ("authorise_forms", "Can authorise forms"),
+            ("run_cld_extract", "Can run CLD extract"),
         ]
 
     def __str__(self):
@@ -22,6 +23,10 @@ class User(AbstractUser):
     @property
     def can_authorise_forms(self):
         return self.has_perm("accounts.authorise_forms")
+
+    @property
+    def can_run_cld_extract(self):
+        return self.has_perm("accounts.run_cld_extract")
 
     @property
     def can_record_forms(self):

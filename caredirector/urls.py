@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("forms/", include("forms_engine.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("cld/", include("cld.urls")),
     path("admin/", admin.site.urls),
 ]
 

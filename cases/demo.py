@@ -21,6 +21,7 @@ USERS = [
     ("practitioner", "Priya", "Sharma", roles.PRACTITIONER, (0,), False, False),
     ("practitioner2", "Tom", "Walker", roles.PRACTITIONER, (1,), False, False),
     ("manager", "Helen", "Brooks", roles.MANAGER, (0, 1), False, False),
+    ("datateam", "Sam", "Okafor", roles.DATA_TEAM, (), False, False),
     ("admin", "Alex", "Morgan", roles.FORM_ADMINISTRATOR, (), True, True),
 ]
 
@@ -99,6 +100,12 @@ FAMILY_NAMES = (
     "Bibi",
 )
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+GP_PRACTICES = (
+    ("Trinity Medical Centre", "B87001"),
+    ("Outwood Park Medical Centre", "B87002"),
+    ("Church View Surgery", "B87003"),
+    ("Stanley Health Centre", "B87004"),
+)
 
 
 def nhs_numbers(rng):
@@ -157,6 +164,11 @@ def seed_people_and_cases(users, teams):
             "accommodation_status",
             "employment_status",
             "has_unpaid_carer",
+            "client_funding_status",
+            "autism",
+            "dementia",
+            "visual_impairment",
+            "hearing_impairment",
         )
     }
     by_label = {key: {value.label: value for value in values} for key, values in codes.items()}
@@ -188,7 +200,15 @@ def seed_people_and_cases(users, teams):
             "accommodation_status": rng.choice(codes["accommodation_status"]),
             "employment_status": employment,
             "has_unpaid_carer": rng.choice(codes["has_unpaid_carer"]),
+            "gp_practice_name": rng.choice(GP_PRACTICES)[0],
+            "gp_practice_code": "",
         }
+        fields["gp_practice_code"] = dict(GP_PRACTICES)[fields["gp_practice_name"]]
+        if not carer:
+            fields["client_funding_status"] = rng.choice(codes["client_funding_status"][:3])
+            for condition in ("autism", "dementia", "visual_impairment", "hearing_impairment"):
+                if rng.random() < 0.5:
+                    fields[condition] = rng.choice(codes[condition])
         start = today - datetime.timedelta(days=rng.randint(10, 700))
         person, was_created = Person.objects.get_or_create(la_person_id=str(200001 + index), defaults=fields)
         if was_created:

@@ -13,6 +13,7 @@ from cases.validators import (
     format_nhs_number,
     normalise_nhs_number,
     normalise_postcode,
+    validate_gp_practice_code,
     validate_nhs_number,
     validate_postcode,
 )
@@ -40,6 +41,11 @@ PERSON_CODE_FIELDS = (
     "accommodation_status",
     "employment_status",
     "has_unpaid_carer",
+    "autism",
+    "visual_impairment",
+    "hearing_impairment",
+    "dementia",
+    "client_funding_status",
 )
 
 
@@ -71,6 +77,33 @@ class Person(models.Model):
     accommodation_status = code_value_field("accommodation_status", "accommodation status")
     employment_status = code_value_field("employment_status", "employment status", required=False)
     has_unpaid_carer = code_value_field("has_unpaid_carer", "has unpaid carer")
+    # Also in the CLD extract (cld-spec.md §2): conditions, funding, GP, and the adults an unpaid carer cares for
+    gp_practice_name = models.CharField("GP practice name", max_length=150, blank=True)
+    gp_practice_code = models.CharField(
+        "GP practice code",
+        max_length=6,
+        blank=True,
+        validators=[validate_gp_practice_code],
+        help_text="The practice's ODS code: a letter and five digits, e.g. B82018.",
+    )
+    autism = code_value_field("autism", "autism spectrum disorder (ASD)", required=False)
+    visual_impairment = code_value_field("visual_impairment", "visual impairment", required=False)
+    hearing_impairment = code_value_field("hearing_impairment", "hearing impairment", required=False)
+    dementia = code_value_field("dementia", "dementia", required=False)
+    client_funding_status = code_value_field("client_funding_status", "client funding status", required=False)
+    cares_for = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="carers",
+        help_text="For an unpaid carer: the adults they care for who are known to the council.",
+    )
+    adults_cared_for = models.PositiveSmallIntegerField(
+        "number of adults being cared for",
+        null=True,
+        blank=True,
+        help_text="For an unpaid carer: all the adults they care for, including any not known to the council.",
+    )
 
     history = HistoricalRecords()
 

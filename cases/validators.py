@@ -61,3 +61,12 @@ def validate_postcode(value):
     """Accept a full UK postcode in any spacing or case."""
     if not _POSTCODE.match(re.sub(r"\s", "", value or "").upper()):
         raise ValidationError("Enter a full UK postcode, like WF1 2EB.", code="postcode")
+
+
+_ODS_PRACTICE = re.compile(r"^[A-Z][0-9]{5}$")
+
+
+def validate_gp_practice_code(value):
+    """Accept a GP practice's ODS code: one capital letter and five digits."""
+    if value and not _ODS_PRACTICE.match(value):
+        raise ValidationError("A GP practice code is a capital letter and five digits, like B82018.", code="ods")

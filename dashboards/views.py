@@ -36,7 +36,7 @@ def my_forms(request):
     forms = (
         Form.objects.filter(responsible_user=request.user)
         .filter(Form.objects.my_forms_filters(today)[chosen])
-        .select_related("form_type", "case__person")
+        .select_related("form_type", "case__person", "cld_quality")
         .order_by("-created_at", "-id")
     )
     page = KnownCountPaginator(forms, PER_PAGE, count=counts[chosen]).get_page(request.GET.get("page"))

@@ -286,6 +286,7 @@ class FormQuerySet(models.QuerySet):
             "closed_by",
             "returned_by",
             "cloned_from",
+            "cld_quality",
             *(cld_column(field) for field in CLD_CODE_FIELDS),
         )
 
@@ -473,3 +474,17 @@ class PrintRecord(models.Model):
 
     def __str__(self):
         return f"{self.form.reference} printed {self.printed_at:%d/%m/%Y %H:%M}"
+
+
+class CldQualityFlag(models.Model):
+    """The CLD fields of a form that failed the data-quality check of the last extract that included it."""
+
+    form = models.OneToOneField(Form, on_delete=models.CASCADE, related_name="cld_quality")
+    fields = models.JSONField(help_text="Extract headers that failed: blank but mandatory, or invalid.")
+    checked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "CLD data quality flag"
+
+    def __str__(self):
+        return f"{self.form.reference}: {len(self.fields)} CLD data quality failure(s)"

@@ -25,6 +25,11 @@ def manager(db):
 
 
 @pytest.fixture
+def data_team(db):
+    return UserFactory(username="dana", first_name="Dana", last_name="Data", roles=[roles.DATA_TEAM])
+
+
+@pytest.fixture
 def form_admin(db):
     return UserFactory(
         username="ada", first_name="Ada", last_name="Admin", is_staff=True, roles=[roles.FORM_ADMINISTRATOR]
@@ -61,6 +66,8 @@ REFERENCE_DATA_MIGRATIONS = [
     ("accounts.migrations.0004_grant_record_forms", "grant"),
     ("cld.migrations.0004_seed_cld_rules", "seed"),
     ("cld.migrations.0005_grant_rule_permissions", "grant"),
+    ("cld.migrations.0006_seed_person_condition_lists", "seed"),
+    ("accounts.migrations.0006_data_team", "create_data_team"),
 ]
 
 

@@ -16,6 +16,7 @@ ROLE_PERMISSIONS = {
     roles.PRACTITIONER: [("accounts", "record_forms")],
     roles.MANAGER: [("accounts", "record_forms"), ("accounts", "authorise_forms")],
     roles.FORM_ADMINISTRATOR: [],
+    roles.DATA_TEAM: [("accounts", "run_cld_extract")],
 }
 
 

@@ -149,3 +149,10 @@ def test_form_administrator_edits_cld_rules_in_admin(client):
     html = client.get(f"/admin/forms_engine/formtype/{form_type.pk}/change/").content.decode()
     assert "Client Level Data rules" in html and "caring_hours" in html
     assert client.get("/admin/cld/cldconditionalrule/").status_code == 200
+
+
+def test_cld_extract_link_only_for_the_data_team(client, practitioner, data_team):
+    signed_in(client, practitioner)
+    assert "CLD Extract" not in client.get(reverse("home")).content.decode()
+    signed_in(client, data_team)
+    assert "CLD Extract" in client.get(reverse("home")).content.decode()

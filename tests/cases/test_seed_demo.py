@@ -27,7 +27,7 @@ def test_seed_demo_twice_gives_the_same_counts(settings, capsys):
     assert statuses == {"in_progress", "complete", "closed"}
     assert Form.objects.exclude(returned_reason="").exists() and Form.objects.exclude(cloned_from=None).exists()
     out = capsys.readouterr().out
-    for username in ("practitioner", "practitioner2", "manager", "admin"):
+    for username in ("practitioner", "practitioner2", "manager", "datateam", "admin"):
         assert username in out
     assert "care-demo-2026" in out
 

@@ -1,0 +1,94 @@
+import csv
+import datetime
+
+from django import forms
+from django.contrib.auth.decorators import permission_required
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from cld.extract import (
+    CHUNK,
+    DQ_HEADERS,
+    HEADERS,
+    RELEASES,
+    ExtractError,
+    Labels,
+    Period,
+    form_events,
+    form_row,
+    run_extract,
+)
+from cld.quality import assess
+from forms_engine.forms import DateInput
+
+
+def default_period(today):
+    """The rolling twelve months ending with the last complete quarter (councils submit these each quarter)."""
+    quarter_start = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    end = quarter_start - datetime.timedelta(days=1)
+    return quarter_start.replace(year=quarter_start.year - 1), end
+
+
+class ExtractForm(forms.Form):
+    start = forms.DateField(label="Reporting period start", widget=DateInput)
+    end = forms.DateField(label="Reporting period end", widget=DateInput)
+    release = forms.TypedChoiceField(
+        label="Specification release", choices=[(2, "Release 2"), (1, "Release 1")], coerce=int, initial=2
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "The end of the period cannot be before its start.")
+        return data
+
+
+class Echo:
+    """A file-like object that hands back what is written, so csv.writer can feed a streaming response."""
+
+    def write(self, value):
+        return value
+
+
+def stream_csv(period, release, *, report):
+    """Yield the extract (or its DQ report) line by line."""
+    writer = csv.writer(Echo())
+    labels = Labels(release)
+    yield writer.writerow(DQ_HEADERS if report else HEADERS)
+    for form in form_events(period).iterator(chunk_size=CHUNK):
+        row = form_row(form, period, labels)
+        if report:
+            categories = assess(row, labels.valid)
+            failures = sum(1 for category in categories.values() if category.startswith("Failed"))
+            yield writer.writerow(
+                [form.reference, form.get_absolute_url(), failures, *(categories[h] for h in HEADERS)]
+            )
+        else:
+            yield writer.writerow(row[header] for header in HEADERS)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("accounts.run_cld_extract", raise_exception=True)
+def extract(request):
+    """CLD Extract: download the quarterly file and its data-quality report, or check the data quality on screen."""
+    start, end = default_period(timezone.localdate())
+    extract_form = ExtractForm(request.POST or None, initial={"start": start, "end": end, "release": 2})
+    summary = None
+    if request.method == "POST" and extract_form.is_valid():
+        data = extract_form.cleaned_data
+        period = Period(data["start"], data["end"])
+        action = request.POST.get("action", "check")
+        if action in ("csv", "dq"):
+            name = f"cld-extract-{period.start}-{period.end}{'.dq' if action == 'dq' else ''}.csv"
+            response = StreamingHttpResponse(
+                stream_csv(period, data["release"], report=action == "dq"), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        try:
+            summary = run_extract(period, data["release"])
+        except ExtractError as error:
+            extract_form.add_error(None, str(error))
+    return render(request, "cld/extract.html", {"extract_form": extract_form, "summary": summary, "releases": RELEASES})
