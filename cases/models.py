@@ -169,7 +169,11 @@ class CaseQuerySet(models.QuerySet):
 
     def for_record(self):
         """Everything the Case Record page shows, in one query."""
-        return self.for_list().select_related(*(f"person__{name}" for name in PERSON_CODE_FIELDS))
+        return (
+            self.for_list()
+            .select_related(*(f"person__{name}" for name in PERSON_CODE_FIELDS))
+            .prefetch_related("person__cares_for")
+        )
 
     def search(self, text):
         """Find cases by case number, NHS number, LA person ID, or the client's name."""
