@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.db import models
 
 
 class User(AbstractUser):
@@ -31,3 +32,18 @@ class User(AbstractUser):
     @property
     def can_record_forms(self):
         return self.has_perm("accounts.record_forms")
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins for one account or one address, kept in the database so every app server sees them."""
+
+    key = models.CharField(max_length=200, unique=True, help_text="'user:<username>' or 'ip:<address>'.")
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "login throttle"
+
+    def __str__(self):
+        return f"{self.key}: {self.failures} failures"

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.utils.decorators import method_decorator
+from simple_history.admin import SimpleHistoryAdmin
 
 
 class CareAdminSite(admin.AdminSite):
@@ -32,3 +33,12 @@ class CareAdminSite(admin.AdminSite):
         if request.user.is_authenticated and not self.has_permission(request):
             raise PermissionDenied("You do not have access to administration.")
         return redirect_to_login(request.GET.get("next", request.get_full_path()))
+
+
+class EvidenceHistoryAdmin(SimpleHistoryAdmin):
+    """Shows a record's history; never changes a record from its history pages, so history stays evidence."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied("History cannot be used to change a record.")
+        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -107,9 +108,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sessions live in the database, so any app server behind a load balancer can serve any request.
+# Sessions live in the database, so any app server behind a load balancer can serve any request. A session ends after
+# SESSION_IDLE_SECONDS without a request; activity pushes the end back (saved at most every SESSION_REFRESH_SECONDS).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_REFRESH_SECONDS = min(env_int("SESSION_REFRESH_SECONDS", 60), SESSION_IDLE_SECONDS // 2)
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Failed sign-ins, per account and per address (kept in the database): free attempts, then a growing wait, then a lock.
+LOGIN_THROTTLE_FREE_ATTEMPTS = env_int("LOGIN_THROTTLE_FREE_ATTEMPTS", 3)
+LOGIN_THROTTLE_LOCK_AFTER = env_int("LOGIN_THROTTLE_LOCK_AFTER", 8)
+LOGIN_THROTTLE_LOCK_SECONDS = env_int("LOGIN_THROTTLE_LOCK_SECONDS", 15 * 60)
+LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
 # --- Internationalisation -----------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -166,6 +177,8 @@ CONTENT_SECURITY_POLICY = {
 # --- History ------------------------------------------------------------------------------------------------------
 # Reasons (e.g. a manager's reason for returning a form) can be long: store them whole.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# History is evidence: the admin may show it but never roll a record back to an old version through it.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Forms --------------------------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from caredirector.admin import EvidenceHistoryAdmin
 from cases.models import Case, Person, Team
 
 
@@ -11,14 +11,14 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(EvidenceHistoryAdmin):
     list_display = ("la_person_id", "family_name", "given_name", "date_of_birth", "nhs_number_display", "postcode")
     search_fields = ("la_person_id", "family_name", "given_name", "nhs_number")
     list_select_related = True
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(EvidenceHistoryAdmin):
     list_display = ("case_number", "person", "status", "start_date", "responsible_team", "responsible_user")
     list_filter = ("status", "responsible_team")
     search_fields = ("case_number", "person__family_name", "person__nhs_number")

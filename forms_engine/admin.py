@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from caredirector.admin import EvidenceHistoryAdmin
 from cld.models import CldFieldRule
 from forms_engine.models import Form, FormType, FormTypeVersion, Question, Section
 
@@ -85,7 +85,7 @@ class FormTypeVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Form)
-class FormAdmin(SimpleHistoryAdmin):
+class FormAdmin(EvidenceHistoryAdmin):
     """Forms are recorded on cases, not in the admin: here they can only be looked at."""
 
     list_display = ("reference", "form_type", "case", "status", "responsible_user", "start_date")
