@@ -177,7 +177,8 @@ class CaseQuerySet(models.QuerySet):
 
     def search(self, text):
         """Find cases by case number, NHS number, LA person ID, or the client's name."""
-        text = " ".join((text or "").split())
+        # Control characters (a NUL byte breaks a PostgreSQL query) are never part of a name or a number.
+        text = " ".join("".join(ch for ch in (text or "") if ch >= " ").split())
         if not text:
             return self
         digits = normalise_nhs_number(text)

@@ -1,0 +1,86 @@
+"""Every URL of the app x every role x GET and POST, with the answer written down for each.
+
+The URLs come from the resolver, so a new URL without a row here fails the test. 'login' is a redirect to sign in.
+"""
+
+import pytest
+from django.test import Client
+
+from accounts import roles
+from tests.conftest import app_urls
+from tests.factories import UserFactory, make_form
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "practitioner", "manager", "form_admin", "data_team")
+# url name: {method: answers for the roles above, in that order}
+MATRIX = {
+    "home": {"GET": "login 200 200 200 200", "POST": "login 405 405 405 405"},
+    "healthz": {"GET": "200 200 200 200 200", "POST": "405 405 405 405 405"},
+    "login": {"GET": "200 302 302 302 302", "POST": "200 302 302 302 302"},
+    "logout": {"GET": "login 405 405 405 405", "POST": "login login login login login"},
+    "password_change": {"GET": "login 200 200 200 200", "POST": "login 200 200 200 200"},
+    "password_change_done": {"GET": "login 200 200 200 200", "POST": "login 405 405 405 405"},
+    "cases:case-list": {"GET": "login 200 200 200 200", "POST": "login 405 405 405 405"},
+    "cases:case-detail": {"GET": "login 200 200 200 200", "POST": "login 405 405 405 405"},
+    "cases:case-forms": {"GET": "login 200 200 200 200", "POST": "login 405 405 405 405"},
+    # only roles that record forms may create one (an empty POST is answered with the errors)
+    "cases:form-new": {"GET": "login 200 200 403 403", "POST": "login 200 200 403 403"},
+    # everyone signed in may read a form; an empty POST from an editor is a stale page (409), others are refused (302)
+    "forms:form-edit": {"GET": "login 200 200 200 200", "POST": "login 409 409 302 302"},
+    "forms:form-history": {"GET": "login 200 200 200 200", "POST": "login 405 405 405 405"},
+    # cloning an In Progress form is refused with a message for everyone
+    "forms:form-clone": {"GET": "login 405 405 405 405", "POST": "login 302 302 302 302"},
+    "forms:form-print": {"GET": "login 200 200 200 200", "POST": "login 200 200 200 200"},
+    "forms:print-history": {"GET": "login 200 200 200 200", "POST": "login 405 405 405 405"},
+    "dashboards:dashboard-list": {"GET": "login 403 200 403 403", "POST": "login 405 405 405 405"},
+    "dashboards:sign-off": {"GET": "login 403 200 403 403", "POST": "login 405 405 405 405"},
+    "dashboards:sign-off-list": {"GET": "login 403 200 403 403", "POST": "login 405 405 405 405"},
+    "cld:extract": {"GET": "login 403 403 403 200", "POST": "login 403 403 403 200"},
+}
+ADMIN = {"GET": "302 403 403 200 403"}
+
+
+@pytest.fixture
+def people():
+    return {
+        "anonymous": None,
+        "practitioner": UserFactory(username="p", roles=[roles.PRACTITIONER]),
+        "manager": UserFactory(username="m", roles=[roles.MANAGER]),
+        "form_admin": UserFactory(username="fa", is_staff=True, roles=[roles.FORM_ADMINISTRATOR]),
+        "data_team": UserFactory(username="dt", roles=[roles.DATA_TEAM]),
+    }
+
+
+def answer(response):
+    if response.status_code == 302 and response.url.startswith("/accounts/login/"):
+        return "login"
+    return str(response.status_code)
+
+
+def test_every_url_every_role_every_method(people):
+    worker = UserFactory(username="worker", roles=[roles.PRACTITIONER])
+    form = make_form(status="in_progress", responsible_user=worker)
+    urls = list(app_urls({"pk": form.pk}))
+    missing = sorted({name for name, _ in urls} - set(MATRIX))
+    assert not missing, f"URLs with no row in the permission matrix: {missing}"
+    mismatches = []
+    for name, path in urls:
+        for method, expected in MATRIX[name].items():
+            for role, want in zip(ROLES, expected.split(), strict=True):
+                client = Client()
+                if people[role]:
+                    client.force_login(people[role])
+                response = client.get(path) if method == "GET" else client.post(path, {})
+                if answer(response) != want:
+                    mismatches.append(f"{method} {name} as {role}: {answer(response)}, expected {want}")
+    assert not mismatches, "\n".join(mismatches)
+    assert set(MATRIX) == {name for name, _ in urls}, "rows for URLs that no longer exist"
+
+
+def test_admin_index_by_role(people):
+    for role, want in zip(ROLES, ADMIN["GET"].split(), strict=True):
+        client = Client()
+        if people[role]:
+            client.force_login(people[role])
+        assert str(client.get("/admin/").status_code) == want, role
