@@ -80,3 +80,14 @@ def reference_data(transactional_db):
 
     for module, function in REFERENCE_DATA_MIGRATIONS:
         getattr(importlib.import_module(module), function)(apps, None)
+
+
+# Figures that system tests report (requests, successes, refusals, timings): printed at the end of the run.
+REPORT = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if REPORT:
+        terminalreporter.section("figures reported by the tests")
+        for line in REPORT:
+            terminalreporter.write_line(line)
