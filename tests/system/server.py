@@ -80,8 +80,16 @@ class Server:
         return self.log.read_text() if self.log.exists() else ""
 
     def worker_pids(self):
-        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)], capture_output=True, text=True)
-        return [int(pid) for pid in out.stdout.split()]
+        """The master's child processes, read from /proc."""
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:  # the field after the state is the parent's id
+                children.append(int(stat.parent.name))
+        return sorted(children)
 
     def kill_a_worker(self, index=0):
         pids = self.worker_pids()

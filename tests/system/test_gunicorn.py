@@ -145,7 +145,8 @@ def test_two_managers_closing_at_once(server):
 
 
 def test_two_practitioners_saving_one_form(server):
-    first, second = person(roles.PRACTITIONER, "writer1"), person(roles.PRACTITIONER, "writer2")
+    first = person(roles.PRACTITIONER, "writer1")
+    person(roles.PRACTITIONER, "writer2")
     form = make_form(responsible_user=first)
     summary = f"q{question_ids(form.form_type)['Summary']}"
     browsers = [Browser(server).sign_in(name, PASSWORD) for name in ("writer1", "writer2")]
