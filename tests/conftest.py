@@ -42,7 +42,10 @@ def signed_in(client, user):
 
 
 def app_urls(sample_kwargs, skip_namespaces=("admin",)):
-    """Yield (name, path) for every URL of the app, with each <converter:kwarg> filled from sample_kwargs."""
+    """Yield (name, path) for every URL of the app, with each <converter:kwarg> filled from sample_kwargs.
+
+    sample_kwargs maps a kwarg name to a value, or a namespace ("cases", "forms") to such a mapping of its own.
+    """
 
     def walk(patterns, prefix, namespace):
         for pattern in patterns:
@@ -53,7 +56,8 @@ def app_urls(sample_kwargs, skip_namespaces=("admin",)):
                 yield from walk(pattern.url_patterns, route, pattern.namespace or namespace)
             elif isinstance(pattern, URLPattern):
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(sample_kwargs[m.group(1)]), route)
+                values = {**sample_kwargs, **sample_kwargs.get(namespace, {})}
+                path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
                 yield name, "/" + path
 
     yield from walk(get_resolver().url_patterns, "", None)
