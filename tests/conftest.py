@@ -57,7 +57,7 @@ def app_urls(sample_kwargs, skip_namespaces=("admin",)):
             elif isinstance(pattern, URLPattern):
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
                 values = {**sample_kwargs, **sample_kwargs.get(namespace, {})}
-                path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
+                path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m, values=values: str(values[m.group(1)]), route)
                 yield name, "/" + path
 
     yield from walk(get_resolver().url_patterns, "", None)
