@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from dashboards.charts import bar_chart
+from dashboards.keyset import keyset_page
 from forms_engine.models import WAITING_BANDS, Form, FormType, MyFormsFilter
 
 PER_PAGE = 25
@@ -133,13 +134,14 @@ def _sign_off_bars(group, today):
     ]
 
 
+# sort: (field, descending); ties are broken by id, so every sort is a keyset an index can serve
 SORTS = {
-    "longest": ("completed_at", "id"),
-    "newest": ("-completed_at", "-id"),
-    "type": ("form_type__name", "completed_at", "id"),
-    "user": ("responsible_user__first_name", "responsible_user__last_name", "completed_at", "id"),
-    "client": ("case__person__family_name", "case__person__given_name", "completed_at", "id"),
-    "case": ("case__case_number", "completed_at", "id"),
+    "longest": ("completed_at", False),
+    "newest": ("completed_at", True),
+    "type": ("form_type__name", False),
+    "user": ("responsible_user__last_name", False),
+    "client": ("case__person__family_name", False),
+    "case": ("case__case_number", False),
 }
 
 
@@ -152,10 +154,17 @@ def sign_off_list(request):
     sort = request.GET.get("sort", "longest")
     if sort not in SORTS:
         sort = "longest"
-    forms = forms.select_related("form_type", "responsible_user", "case__person").order_by(*SORTS[sort])
-    page = Paginator(forms, PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(form, (today - form.completed_on).days) for form in page.object_list]
-    here = f"{request.path}?{urlencode({**selection, 'sort': sort, 'page': page.number})}"
+    field, descending = SORTS[sort]
+    page = keyset_page(
+        forms.select_related("form_type", "responsible_user", "case__person"),
+        field,
+        descending=descending,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        size=PER_PAGE,
+    )
+    rows = [(form, (today - form.completed_on).days) for form in page.rows]
+    here = request.get_full_path()
     return render(
         request,
         "dashboards/sign_off_list.html",

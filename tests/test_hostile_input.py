@@ -155,7 +155,7 @@ def test_login_never_fails(body):
 
 
 @FUZZ
-@given(query=payload(["q", "page", "show", "group", "type", "user", "age", "sort"]))
+@given(query=payload(["q", "page", "show", "group", "type", "user", "age", "sort", "after", "before"]))
 def test_lists_never_fail(manager, query):
     client = Client()
     client.force_login(manager)

@@ -282,3 +282,22 @@ def test_form_page_with_block_has_a_fixed_query_count(client, practitioner, djan
     # session, user, form with its codes, clones, the type's CLD rules, the national rules, the code values
     with django_assert_num_queries(7):
         assert client.get(form.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("questions", [5, 60])
+def test_form_save_query_budget_does_not_grow(client, practitioner, django_assert_num_queries, questions):
+    from forms_engine.models import Question
+
+    form_type = FormType.objects.get(code="adult-conversation-record")
+    section = form_type.sections.first()
+    for number in range(questions):
+        Question.objects.create(section=section, label=f"Extra {number}", kind="long_text", order=100 + number)
+    form = new_form("adult-conversation-record", practitioner)
+    data = {"revision": form.revision, "status": "in_progress", **question_data(form)}
+    data |= {f"cld-{key}": value for key, value in assessment().items()}
+    client.force_login(practitioner)
+    # session, user, the form, CLD rules, national rules, code values; then under a savepoint: the locked form,
+    # its update and its history row
+    with django_assert_num_queries(11):
+        response = client.post(form.get_absolute_url(), data)
+    assert response.status_code == 302

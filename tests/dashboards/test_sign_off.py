@@ -147,6 +147,9 @@ def test_next_parameter_cannot_leave_the_site(client, manager, practitioner):
 
 @pytest.mark.parametrize("count", [10, 1000])
 def test_sign_off_pages_query_counts_do_not_grow(client, manager, django_assert_num_queries, count):
+    from dashboards.keyset import cursor_for
+    from forms_engine.models import Form
+
     form_type = FormTypeFactory(multiple_open_allowed=True)
     worker = UserFactory()
     bulk_forms(count, status="complete", form_type=form_type, responsible_user=worker, completed_days_ago=3)
@@ -155,7 +158,70 @@ def test_sign_off_pages_query_counts_do_not_grow(client, manager, django_assert_
         # session, user with roles, one aggregate for the bars
         with django_assert_num_queries(3):
             assert client.get(reverse("dashboards:sign-off"), {"group": group}).status_code == 200
-    # session, user, the bar's form type, count, one page of forms with case, client, type and user
-    with django_assert_num_queries(5):
-        response = client.get(reverse("dashboards:sign-off-list"), {"type": form_type.pk, "page": 2})
-    assert len(response.context["rows"]) == min(25, max(count - 25, 0)) or count <= 25
+    deep = Form.objects.filter(form_type=form_type).order_by("completed_at", "pk")[count // 2]
+    for extra in ({}, {"after": cursor_for(deep, "completed_at")}):
+        # session, user, the bar's form type, a count capped at 10,000, one page of forms with case, client, type, user
+        with django_assert_num_queries(5):
+            response = client.get(reverse("dashboards:sign-off-list"), {"type": form_type.pk, **extra})
+        assert len(response.context["rows"]) == min(25, count - (count // 2 + 1 if extra else 0))
+
+
+@pytest.mark.parametrize("sort", ["longest", "newest", "type", "user", "client", "case"])
+def test_keyset_pages_walk_every_form_once_in_order(client, manager, practitioner, practitioner2, sort):
+    from dashboards.views import SORTS
+
+    form_type = FormTypeFactory(multiple_open_allowed=True)
+    for days in range(0, 12):
+        bulk_forms(
+            5,
+            status="complete",
+            form_type=form_type,
+            responsible_user=practitioner if days % 2 else practitioner2,
+            completed_days_ago=days,
+        )
+    client.force_login(manager)
+    url = reverse("dashboards:sign-off-list")
+    seen, params = [], {"type": form_type.pk, "sort": sort}
+    pages = 0
+    while True:
+        response = client.get(url, params)
+        page = response.context["page"]
+        seen.extend(form.pk for form, _ in response.context["rows"])
+        pages += 1
+        if not page.next_cursor:
+            break
+        params = {**params, "after": page.next_cursor}
+    assert pages == 3 and len(seen) == 60 and len(set(seen)) == 60
+    field, descending = SORTS[sort]
+    from forms_engine.models import Form
+
+    expected = list(
+        Form.objects.filter(pk__in=seen)
+        .order_by(f"-{field}" if descending else field, "-pk" if descending else "pk")
+        .values_list("pk", flat=True)
+    )
+    assert seen == expected
+    # and back again with Previous
+    back = client.get(url, {"type": form_type.pk, "sort": sort, "before": page.previous_cursor})
+    assert [form.pk for form, _ in back.context["rows"]] == seen[25:50]
+
+
+def test_count_is_capped_not_exact_beyond_ten_thousand(monkeypatch, client, manager):
+    import dashboards.keyset
+
+    monkeypatch.setattr(dashboards.keyset, "COUNT_CAP", 30)
+    form_type = FormTypeFactory(multiple_open_allowed=True)
+    bulk_forms(40, status="complete", form_type=form_type, responsible_user=UserFactory(), completed_days_ago=1)
+    client.force_login(manager)
+    html = client.get(reverse("dashboards:sign-off-list"), {"type": form_type.pk}).content.decode()
+    assert "30+ forms awaiting sign-off" in html
+
+
+@pytest.mark.parametrize("cursor", ["", "garbage", "W10", "WyJ4IiwgInkiXQ", "bnVsbA", "eyJkdCI6ICJ4In0"])
+def test_hostile_cursor_shows_the_first_page(client, manager, cursor):
+    form_type = FormTypeFactory(multiple_open_allowed=True)
+    bulk_forms(3, status="complete", form_type=form_type, responsible_user=UserFactory(), completed_days_ago=1)
+    client.force_login(manager)
+    for key in ("after", "before"):
+        response = client.get(reverse("dashboards:sign-off-list"), {"type": form_type.pk, key: cursor})
+        assert response.status_code == 200 and len(response.context["rows"]) == 3
