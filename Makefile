@@ -39,6 +39,11 @@ format: $(VENV)/.test
 check-migrations: $(VENV)/.runtime
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
+## Council-scale benchmark on PostgreSQL (not part of make test): seeds 1,000,000 forms once, needs Debian's wrk
+bench: $(VENV)/.test
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 ## Production-style run: gunicorn, DEBUG off (needs SECRET_KEY and ALLOWED_HOSTS in the environment)
 serve-production: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput

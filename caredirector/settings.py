@@ -86,8 +86,12 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------------------------------------
 # SQLite in the project folder by default, so a first run needs nothing installed; PostgreSQL in production and CI.
-DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=0)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+# DB_CONN_MAX_AGE > 0 keeps one persistent connection per worker instead of the pool (the benchmark's setting).
+DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 0)
+DATABASES = {
+    "default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=DB_CONN_MAX_AGE)
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not DB_CONN_MAX_AGE:
     # Django's psycopg 3 pool: each worker process keeps a few warm connections (workers x max_size in all).
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env_int("DB_POOL_MIN_SIZE", 1),
