@@ -17,7 +17,7 @@ from cases.validators import (
     validate_nhs_number,
     validate_postcode,
 )
-from cld.models import code_value_field
+from cld.models import attach_code_values, code_value_field
 
 _CASE_NUMBER = re.compile(r"^(CAS-?)?0*(\d{1,9})$", re.IGNORECASE)
 
@@ -150,6 +150,11 @@ class Person(models.Model):
     def full_name(self):
         return f"{self.given_name} {self.family_name}"
 
+    def with_code_values(self):
+        """Load every code value the person points at, in one query."""
+        attach_code_values([self], PERSON_CODE_FIELDS)
+        return self
+
     @property
     def nhs_number_display(self):
         return format_nhs_number(self.nhs_number)
@@ -168,12 +173,8 @@ class CaseQuerySet(models.QuerySet):
         return self.select_related("person", "responsible_team", "responsible_user")
 
     def for_record(self):
-        """Everything the Case Record page shows, in one query."""
-        return (
-            self.for_list()
-            .select_related(*(f"person__{name}" for name in PERSON_CODE_FIELDS))
-            .prefetch_related("person__cares_for")
-        )
+        """The case, its person and team, and the people a carer cares for (code values: see with_code_values)."""
+        return self.for_list().prefetch_related("person__cares_for")
 
     def search(self, text):
         """Find cases by case number, NHS number, LA person ID, or the client's name."""

@@ -20,4 +20,4 @@ def case_list(request):
 def case_detail(request, pk):
     """Show the Case Record: the person's details and the case's own."""
     case = get_object_or_404(Case.objects.for_record(), pk=pk)
-    return render(request, "cases/case_detail.html", {"case": case, "person": case.person})
+    return render(request, "cases/case_detail.html", {"case": case, "person": case.person.with_code_values()})

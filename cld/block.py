@@ -105,15 +105,15 @@ def _label(field):
     return long_term_support_label() if field == F.LONG_TERM_SUPPORT else CldField(field).label
 
 
-def stored_values(form):
-    """Read the block's answers from a form as {field: value}, code values as ids."""
+def stored_values(form, labels):
+    """Read the block's answers from a form as {field: value}, code values as ids; labels maps ids to labels."""
     values = {}
     for field in CldField.values:
         if field in DESCRIPTION_FIELDS:
             continue
         column = cld_column(field)
         values[field] = getattr(form, f"{column}_id") if field in CLD_CODE_FIELDS else getattr(form, column)
-    event_type = form.cld_event_type.label if form.cld_event_type_id else None
+    event_type = labels.get(form.cld_event_type_id) if form.cld_event_type_id else None
     for field, event_label in DESCRIPTION_EVENT.items():
         values[field] = form.cld_event_description if event_label == event_type else ""
     return values
@@ -126,7 +126,7 @@ class CldForm(forms.Form):
 
     def __init__(self, data=None, *, context, form):
         self.context = context
-        stored = stored_values(form)
+        stored = stored_values(form, context.labels)
         initial = {field: ("" if value is None else str(value)) for field, value in stored.items()}
         event_type = stored.get(F.EVENT_TYPE)
         for field, default in context.defaults.items():
@@ -217,7 +217,7 @@ def missing_fields(states, values):
 
 def completeness(context, form):
     """Return (required answered, required in all, labels of the gaps) for the block as stored."""
-    values = stored_values(form)
+    values = stored_values(form, context.labels)
     states = context.states(values)
     required = [field for field, state in states.items() if state.required]
     gaps = missing_fields(states, values)
@@ -228,13 +228,14 @@ def problems_for_completion(form):
     """Return the labels of required CLD fields the stored form leaves empty (none for a form without the block)."""
     if not form.form_type.has_cld_section:
         return []
-    context = CldContext(form.form_type)
+    stored_ids = [getattr(form, f"{cld_column(field)}_id") for field in CLD_CODE_FIELDS]
+    context = CldContext(form.form_type, stored_ids)
     return completeness(context, form)[2]
 
 
 def cld_display(context, form):
     """Return (label, answer) for each field of the stored block that applies, for read-only pages and print."""
-    values = stored_values(form)
+    values = stored_values(form, context.labels)
     states = context.states(values)
     rows = []
     for field in CldField.values:

@@ -287,7 +287,6 @@ class FormQuerySet(models.QuerySet):
             "returned_by",
             "cloned_from",
             "cld_quality",
-            *(cld_column(field) for field in CLD_CODE_FIELDS),
         )
 
 
