@@ -1,6 +1,8 @@
 """Template tags every page may use without {% load %}: the error summary and icons."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -20,10 +22,67 @@ def error_summary(*forms):
     }
 
 
-@register.inclusion_tag("includes/icon.html")
+ICON_PATHS = {  # 16x16 outlines
+    "pencil": "".join(
+        [
+            "M12.15 1.15a.5.5 0 0 1 .7 0l2 2a.5.5 0 0 1 0 .7l-9.5 9.5a.5.5 0 0 1-.2.12l-3.5 1",
+            "a.5.5 0 0 1-.62-.62l1-3.5a.5.5 0 0 1 .12-.2l9.5-9.5zM11.5 3.2 3.95 10.75l-.6 2.1 2.1-.6L13 4.7z",
+        ]
+    ),
+    "eye": "".join(
+        [
+            "M8 3C4 3 1.2 6.2.3 7.6a.75.75 0 0 0 0 .8C1.2 9.8 4 13 8 13s6.8-3.2 7.7-4.6a.75.75 0 0 0 0-.8",
+            "C14.8 6.2 12 3 8 3zm0 8.5A3.5 3.5 0 1 1 8 4.5a3.5 3.5 0 0 1 0 7zm0-5.5a2 2 0 1 0 0 4 2 2 0 0 0 0-4z",
+        ]
+    ),
+    "dots": "".join(
+        [
+            "M3 9.5a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3zm5 0a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3z",
+            "m5 0a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3z",
+        ]
+    ),
+    "plus": "".join(
+        [
+            "M8 2a.75.75 0 0 1 .75.75v4.5h4.5a.75.75 0 0 1 0 1.5h-4.5v4.5a.75.75 0 0 1-1.5 0v-4.5h-4.5",
+            "a.75.75 0 0 1 0-1.5h4.5v-4.5A.75.75 0 0 1 8 2z",
+        ]
+    ),
+}
+
+
+@register.simple_tag
 def icon(name, label=""):
     """Draw a small inline SVG icon; with a label it is announced, without one it is decorative."""
-    return {"name": name, "label": label}
+    if label:
+        return format_html(
+            '<svg class="icon" viewBox="0 0 16 16" role="img" aria-label="{}" focusable="false"><title>{}</title>'
+            '<path d="{}"/></svg>',
+            label,
+            label,
+            ICON_PATHS[name],
+        )
+    return format_html(
+        '<svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path d="{}"/></svg>',
+        ICON_PATHS[name],
+    )
+
+
+BADGES = {
+    "in_progress": ("primary", "In Progress"),
+    "complete": ("warning", "Complete"),
+    "closed": ("secondary", "Closed"),
+}
+
+
+@register.simple_tag
+def status_badge(form):
+    """The form's status as a badge, and a second badge when it came back from a manager."""
+    status = form.status
+    colour, label = BADGES[status]
+    badge = format_html('<span class="badge text-bg-{}">{}</span>', colour, label)
+    if status == "in_progress" and form.returned_reason:
+        badge += mark_safe(' <span class="badge text-bg-warning">Returned for amendment</span>')  # noqa: S308 - constant
+    return badge
 
 
 @register.simple_tag(takes_context=True)
