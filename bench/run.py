@@ -78,8 +78,9 @@ def prepare(url, scale, forms):
     if forms:
         args += ["--forms", str(forms), "--people", str(max(1000, forms // 10))]
     started = time.monotonic()
-    subprocess.run(args, check=True, env=django_env(url, DEBUG="1"))
-    seed_seconds = time.monotonic() - started
+    seeded = subprocess.run(args, check=True, env=django_env(url, DEBUG="1"), capture_output=True, text=True).stdout
+    print(seeded, end="", flush=True)
+    seed_seconds = None if "already seeded" in seeded else time.monotonic() - started
     probe = sh([PY, str(ROOT / "bench" / "probe.py")], env=django_env(url)).stdout
     return json.loads(probe.strip().splitlines()[-1]), seed_seconds
 
@@ -387,7 +388,7 @@ def report(path, args, info, seed_seconds, results, printing, extract, mixed):
         f"{info['practitioners']} practitioners, {info['managers']} managers; "
         f"the largest client holds {info['hot_forms']:,} forms",
         f"- seeded with `bench/seed.py --scale {args.scale}`{f' --forms {args.forms}' if args.forms else ''} "
-        f"in {seed_seconds:.0f} s (PostgreSQL COPY)",
+        + (f"in {seed_seconds:.0f} s (PostgreSQL COPY)" if seed_seconds else "by an earlier run (kept between runs)"),
         "",
         "## Pages (medians of the repetitions, min–max in brackets)",
         "",

@@ -1,0 +1,73 @@
+"""The sign-off chart and list are served from the partial indexes of the awaiting set (PostgreSQL, 50,000 forms)."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from dashboards.views import SORTS
+from forms_engine.models import Form
+from tests.conftest import REPORT
+from tests.factories import CaseFactory, FormTypeFactory, UserFactory, bulk_forms
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+AWAITING_INDEXES = ("form_awaiting_sign_off_idx", "form_awaiting_by_age_idx")
+
+
+@pytest.fixture
+def fifty_thousand_forms():
+    if connection.vendor != "postgresql":
+        pytest.skip("index use is proved on PostgreSQL: set DATABASE_URL to run it")
+    worker, case = UserFactory(), CaseFactory()
+    types = [FormTypeFactory(multiple_open_allowed=True) for _ in range(5)]
+    for number, form_type in enumerate(types):
+        bulk_forms(1000, status="complete", form_type=form_type, responsible_user=worker, case=case,
+                   completed_days_ago=number * 3)
+        bulk_forms(1500, status="in_progress", form_type=form_type, responsible_user=worker, case=case)
+        bulk_forms(7500, status="closed", form_type=form_type, responsible_user=worker, case=case, completed_days_ago=30)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE forms_engine_form")
+    assert Form.objects.count() >= 50_000
+    return types
+
+
+def plan(queryset):
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        result = cursor.fetchone()[0]
+    return result if isinstance(result, list) else json.loads(result)
+
+
+def indexes_used(node):
+    found = {node.get("Index Name")} - {None}
+    for child in node.get("Plans", []):
+        found |= indexes_used(child)
+    return found
+
+
+def test_chart_query_uses_the_awaiting_index(fifty_thousand_forms):
+    from django.db.models import Count
+
+    chart = Form.objects.awaiting_sign_off().values("form_type", "form_type__name").annotate(count=Count("pk"))
+    result = plan(chart.order_by("form_type__name"))[0]
+    used = indexes_used(result["Plan"])
+    assert used & set(AWAITING_INDEXES), json.dumps(result["Plan"])[:2000]
+    REPORT.append(f"sign-off chart SQL on 50,000 forms: {result['Execution Time']:.1f} ms using {', '.join(sorted(used))}")
+
+
+@pytest.mark.parametrize("bar", ["type", "age"])
+def test_list_page_uses_the_awaiting_index(fifty_thousand_forms, bar):
+    awaiting = Form.objects.awaiting_sign_off()
+    if bar == "type":
+        awaiting = awaiting.filter(form_type=fifty_thousand_forms[2])
+    else:
+        awaiting = awaiting.waiting_band("3-5", timezone.localdate())
+    field, _descending = SORTS["longest"]
+    page = awaiting.order_by(field, "pk")[:26]
+    result = plan(page)[0]
+    used = indexes_used(result["Plan"])
+    assert used & set(AWAITING_INDEXES), json.dumps(result["Plan"])[:2000]
+    REPORT.append(f"sign-off list ({bar} bar) SQL on 50,000 forms: {result['Execution Time']:.1f} ms using "
+                  f"{', '.join(sorted(used))}")
