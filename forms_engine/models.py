@@ -400,7 +400,9 @@ class Form(ConcurrentTransitionMixin, models.Model):
                 fields=["form_type", "completed_at"], condition=Q(status="complete"), name="form_awaiting_sign_off_idx"
             ),
             # ... and across types, longest waiting first (the waiting-time bars and their keyset pages)
-            models.Index(fields=["completed_at", "id"], condition=Q(status="complete"), name="form_awaiting_by_age_idx"),
+            models.Index(
+                fields=["completed_at", "id"], condition=Q(status="complete"), name="form_awaiting_by_age_idx"
+            ),
         ]
 
     def __str__(self):

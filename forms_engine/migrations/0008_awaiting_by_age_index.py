@@ -5,17 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_person_extract_fields'),
-        ('cld', '0006_seed_person_condition_lists'),
-        ('forms_engine', '0007_cld_quality_flag'),
+        ("cases", "0003_person_extract_fields"),
+        ("cld", "0006_seed_person_condition_lists"),
+        ("forms_engine", "0007_cld_quality_flag"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='form',
-            index=models.Index(condition=models.Q(('status', 'complete')), fields=['completed_at', 'id'], name='form_awaiting_by_age_idx'),
+            model_name="form",
+            index=models.Index(
+                condition=models.Q(("status", "complete")),
+                fields=["completed_at", "id"],
+                name="form_awaiting_by_age_idx",
+            ),
         ),
     ]

@@ -22,10 +22,18 @@ def fifty_thousand_forms():
     worker, case = UserFactory(), CaseFactory()
     types = [FormTypeFactory(multiple_open_allowed=True) for _ in range(5)]
     for number, form_type in enumerate(types):
-        bulk_forms(1000, status="complete", form_type=form_type, responsible_user=worker, case=case,
-                   completed_days_ago=number * 3)
+        bulk_forms(
+            1000,
+            status="complete",
+            form_type=form_type,
+            responsible_user=worker,
+            case=case,
+            completed_days_ago=number * 3,
+        )
         bulk_forms(1500, status="in_progress", form_type=form_type, responsible_user=worker, case=case)
-        bulk_forms(7500, status="closed", form_type=form_type, responsible_user=worker, case=case, completed_days_ago=30)
+        bulk_forms(
+            7500, status="closed", form_type=form_type, responsible_user=worker, case=case, completed_days_ago=30
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE forms_engine_form")
     assert Form.objects.count() >= 50_000
@@ -54,7 +62,8 @@ def test_chart_query_uses_the_awaiting_index(fifty_thousand_forms):
     result = plan(chart.order_by("form_type__name"))[0]
     used = indexes_used(result["Plan"])
     assert used & set(AWAITING_INDEXES), json.dumps(result["Plan"])[:2000]
-    REPORT.append(f"sign-off chart SQL on 50,000 forms: {result['Execution Time']:.1f} ms using {', '.join(sorted(used))}")
+    used_names = ", ".join(sorted(used))
+    REPORT.append(f"sign-off chart SQL on 50,000 forms: {result['Execution Time']:.1f} ms using {used_names}")
 
 
 @pytest.mark.parametrize("bar", ["type", "age"])
@@ -69,5 +78,7 @@ def test_list_page_uses_the_awaiting_index(fifty_thousand_forms, bar):
     result = plan(page)[0]
     used = indexes_used(result["Plan"])
     assert used & set(AWAITING_INDEXES), json.dumps(result["Plan"])[:2000]
-    REPORT.append(f"sign-off list ({bar} bar) SQL on 50,000 forms: {result['Execution Time']:.1f} ms using "
-                  f"{', '.join(sorted(used))}")
+    REPORT.append(
+        f"sign-off list ({bar} bar) SQL on 50,000 forms: {result['Execution Time']:.1f} ms using "
+        f"{', '.join(sorted(used))}"
+    )
