@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from accounts import roles
-from cases.models import Case, Person, Team
+from cases.models import PERSON_CODE_FIELDS, Case, Person, Team
 from cases.validators import nhs_check_digit
 from cld.models import CodeValue
 
@@ -154,23 +154,7 @@ def seed_users_and_teams():
 def seed_people_and_cases(users, teams):
     """Create PEOPLE people, each with one open case; return how many were new."""
     rng = random.Random(20230401)  # noqa: S311 - demo data, not security
-    codes = {
-        key: list(CodeValue.objects.of_list(key).selectable())
-        for key in (
-            "gender",
-            "ethnicity",
-            "client_type",
-            "primary_support_reason",
-            "accommodation_status",
-            "employment_status",
-            "has_unpaid_carer",
-            "client_funding_status",
-            "autism",
-            "dementia",
-            "visual_impairment",
-            "hearing_impairment",
-        )
-    }
+    codes = {key: list(CodeValue.objects.of_list(key).selectable()) for key in PERSON_CODE_FIELDS}
     by_label = {key: {value.label: value for value in values} for key, values in codes.items()}
     numbers = nhs_numbers(rng)
     today = datetime.date(2026, 11, 1)

@@ -66,38 +66,33 @@ class FormTypeAdmin(admin.ModelAdmin):
         return [SectionInline, QuestionInline, CldFieldRuleInline] if obj else [SectionInline]
 
 
+class ReadOnlyAdminMixin:
+    """Records that may be looked at in the admin, never added, changed or deleted there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(FormTypeVersion)
-class FormTypeVersionAdmin(admin.ModelAdmin):
+class FormTypeVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Frozen definitions: read-only, because forms depend on them."""
 
     list_display = ("form_type", "number", "created_at")
     list_filter = ("form_type",)
     readonly_fields = ("form_type", "number", "definition", "digest", "created_at")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Form)
-class FormAdmin(EvidenceHistoryAdmin):
+class FormAdmin(ReadOnlyAdminMixin, EvidenceHistoryAdmin):
     """Forms are recorded on cases, not in the admin: here they can only be looked at."""
 
     list_display = ("reference", "form_type", "case", "status", "responsible_user", "start_date")
     list_filter = ("status", "form_type")
     list_select_related = ("form_type", "case", "responsible_user")
     search_fields = ("case__case_number",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
