@@ -101,36 +101,15 @@ def _sign_off_bars(group, today):
             {"label": label, "count": counts[key], "url": f"{list_url}?{urlencode({'age': key})}"}
             for key, label, *_ in WAITING_BANDS
         ]
-    if group == "user":
-        rows = (
-            awaiting.values(
-                "responsible_user",
-                "responsible_user__first_name",
-                "responsible_user__last_name",
-                "responsible_user__username",
-            )
-            .annotate(count=Count("pk"))
-            .order_by("responsible_user__first_name", "responsible_user__last_name", "responsible_user")
-        )
-        return [
-            {
-                "label": " ".join(
-                    filter(None, [row["responsible_user__first_name"], row["responsible_user__last_name"]])
-                )
-                or row["responsible_user__username"],
-                "count": row["count"],
-                "url": f"{list_url}?{urlencode({'user': row['responsible_user']})}",
-            }
-            for row in rows
-        ]
-    rows = awaiting.values("form_type", "form_type__name").annotate(count=Count("pk")).order_by("form_type__name")
+    # Count the awaiting set alone (COUNT(*) over the partial index, no join), then name the bars in a second query.
+    key, model, ordering = ("responsible_user", get_user_model(), ("first_name", "last_name", "pk"))
+    if group != "user":
+        key, model, ordering = ("form_type", FormType, ("name", "pk"))
+    counts = dict(awaiting.values_list(key).annotate(count=Count("*")).order_by())
+    named = model.objects.filter(pk__in=counts).order_by(*ordering)
     return [
-        {
-            "label": row["form_type__name"],
-            "count": row["count"],
-            "url": f"{list_url}?{urlencode({'type': row['form_type']})}",
-        }
-        for row in rows
+        {"label": str(item), "count": counts[item.pk], "url": f"{list_url}?{urlencode({group: item.pk})}"}
+        for item in named
     ]
 
 

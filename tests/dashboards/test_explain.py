@@ -58,8 +58,8 @@ def indexes_used(node):
 def test_chart_query_uses_the_awaiting_index(fifty_thousand_forms):
     from django.db.models import Count
 
-    chart = Form.objects.awaiting_sign_off().values("form_type", "form_type__name").annotate(count=Count("pk"))
-    result = plan(chart.order_by("form_type__name"))[0]
+    chart = Form.objects.awaiting_sign_off().values_list("form_type").annotate(count=Count("*")).order_by()
+    result = plan(chart)[0]
     used = indexes_used(result["Plan"])
     assert used & set(AWAITING_INDEXES), json.dumps(result["Plan"])[:2000]
     used_names = ", ".join(sorted(used))
