@@ -90,6 +90,11 @@ class CldContext:
             self.labels[pk] = label
         self.event_type_ids = {option.label: int(option.value) for option in self.options["event_type"]}
 
+    @classmethod
+    def for_form(cls, form):
+        """The context for a form, including the code values it holds even if they are no longer offered."""
+        return cls(form.form_type, [getattr(form, f"{cld_column(field)}_id") for field in CLD_CODE_FIELDS])
+
     def states(self, values):
         """Field states for answers given as {field: value}; code values as ids."""
         event_type = values.get(F.EVENT_TYPE)
@@ -228,9 +233,7 @@ def problems_for_completion(form):
     """Return the labels of required CLD fields the stored form leaves empty (none for a form without the block)."""
     if not form.form_type.has_cld_section:
         return []
-    stored_ids = [getattr(form, f"{cld_column(field)}_id") for field in CLD_CODE_FIELDS]
-    context = CldContext(form.form_type, stored_ids)
-    return completeness(context, form)[2]
+    return completeness(CldContext.for_form(form), form)[2]
 
 
 def cld_display(context, form):

@@ -12,7 +12,6 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 
 from cld.models import CodeValue
 from cld.quality import BLANK_MANDATORY, INVALID, assess
@@ -133,7 +132,7 @@ class Summary:
     def add(self, row, categories, form_ref):
         self.rows += 1
         self.by_event_type[row["Event Type"] or "(blank)"] += 1
-        failed = [header for header, category in categories.items() if category in (BLANK_MANDATORY, INVALID)]
+        failed = failed_fields(categories)
         self.failures_by_field.update(failed)
         self.forms_failing += bool(failed)
         if failed and form_ref is not None:
@@ -230,6 +229,26 @@ def form_row(form, period, labels):
     return {header: row.get(header, "") for header in HEADERS}
 
 
+def failed_fields(categories):
+    return [header for header, category in categories.items() if category in (BLANK_MANDATORY, INVALID)]
+
+
+def assessed_events(period, labels, *, assessed=True):
+    """Yield (form, row, categories) for every event, streamed in chunks; categories is None when not assessed."""
+    for form in form_events(period).iterator(chunk_size=CHUNK):
+        row = form_row(form, period, labels)
+        yield form, row, assess(row, labels.valid) if assessed else None
+
+
+def csv_line(row):
+    return [row[header] for header in HEADERS]
+
+
+def dq_line(form, categories):
+    """A line of the data-quality report: the form, a link to it, its failures, and every field's category."""
+    return [form.reference, form.get_absolute_url(), len(failed_fields(categories)), *(categories[h] for h in HEADERS)]
+
+
 def run_extract(period, release, *, csv_file=None, dq_file=None, progress=None, record_flags=True):
     """Write the extract and/or its DQ report row by row; return the Summary. Memory does not grow with the rows."""
     labels = Labels(release)
@@ -240,20 +259,17 @@ def run_extract(period, release, *, csv_file=None, dq_file=None, progress=None, 
         csv_writer.writerow(HEADERS)
     if dq_writer:
         dq_writer.writerow(DQ_HEADERS)
-    events = form_events(period)
-    total = events.count() if progress else None
+    total = form_events(period).count() if progress else None
     flags = []
     # One transaction gives every chunk the same snapshot on PostgreSQL, so the file is consistent.
     with transaction.atomic():
-        for form in events.iterator(chunk_size=CHUNK):
-            row = form_row(form, period, labels)
-            categories = assess(row, labels.valid)
-            url = reverse("forms:form-edit", args=[form.pk])
-            failed = summary.add(row, categories, (form.pk, form.reference, url, str(form.responsible_user)))
+        for form, row, categories in assessed_events(period, labels):
+            form_ref = (form.pk, form.reference, form.get_absolute_url(), str(form.responsible_user))
+            failed = summary.add(row, categories, form_ref)
             if csv_writer:
-                csv_writer.writerow(row[header] for header in HEADERS)
+                csv_writer.writerow(csv_line(row))
             if dq_writer:
-                dq_writer.writerow([form.reference, url, len(failed), *(categories[h] for h in HEADERS)])
+                dq_writer.writerow(dq_line(form, categories))
             if record_flags:
                 flags.append((form.pk, failed))
                 if len(flags) >= CHUNK:

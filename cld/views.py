@@ -9,18 +9,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cld.extract import (
-    CHUNK,
     DQ_HEADERS,
     HEADERS,
     RELEASES,
     ExtractError,
     Labels,
     Period,
-    form_events,
-    form_row,
+    assessed_events,
+    csv_line,
+    dq_line,
     run_extract,
 )
-from cld.quality import assess
 from forms_engine.forms import DateInput
 
 
@@ -55,18 +54,9 @@ class Echo:
 def stream_csv(period, release, *, report):
     """Yield the extract (or its DQ report) line by line."""
     writer = csv.writer(Echo())
-    labels = Labels(release)
     yield writer.writerow(DQ_HEADERS if report else HEADERS)
-    for form in form_events(period).iterator(chunk_size=CHUNK):
-        row = form_row(form, period, labels)
-        if report:
-            categories = assess(row, labels.valid)
-            failures = sum(1 for category in categories.values() if category.startswith("Failed"))
-            yield writer.writerow(
-                [form.reference, form.get_absolute_url(), failures, *(categories[h] for h in HEADERS)]
-            )
-        else:
-            yield writer.writerow(row[header] for header in HEADERS)
+    for form, row, categories in assessed_events(period, Labels(release), assessed=report):
+        yield writer.writerow(dq_line(form, categories) if report else csv_line(row))
 
 
 @require_http_methods(["GET", "POST"])

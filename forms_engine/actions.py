@@ -190,7 +190,7 @@ def print_form(*, form, section_ids, comment, by):
     office_chosen = any(section["office_use_only"] for section in sections)
     cld_rows = []
     if office_chosen and form.form_type.has_cld_section:
-        cld_rows = cld_display(CldContext(form.form_type, _stored_code_ids(form)), form)
+        cld_rows = cld_display(CldContext.for_form(form), form)
     printed_at = timezone.now()
     content = build_docx(
         form,
@@ -213,14 +213,6 @@ def print_form(*, form, section_ids, comment, by):
     reason = f"Printed to Word: {', '.join(titles)}" + (f". Comment: {comment}" if comment else "")
     _history_row(form, by=by, reason=reason, when=printed_at)
     return content, record
-
-
-def _stored_code_ids(form):
-    return [
-        getattr(form, field.attname)
-        for field in Form._meta.fields
-        if field.name.startswith("cld_") and field.is_relation
-    ]
 
 
 def _history_row(form, *, by, reason, when):

@@ -13,7 +13,7 @@ from cld.block import CldContext, CldForm, cld_display, completeness
 from forms_engine import actions
 from forms_engine.forms import AnswersForm, NewFormForm, PrintForm, StatusForm, display_answer
 from forms_engine.history import history_entries
-from forms_engine.models import CLD_CODE_FIELDS, Form, cld_column
+from forms_engine.models import Form
 from forms_engine.printing import MIME_TYPE
 
 FORMS_PER_PAGE = 25
@@ -183,8 +183,7 @@ def _cld_form(form, data=None):
     """The form's CLD block, or None when its type has none."""
     if not form.form_type.has_cld_section:
         return None
-    stored_ids = [getattr(form, f"{cld_column(field)}_id") for field in CLD_CODE_FIELDS]
-    return CldForm(data, context=CldContext(form.form_type, stored_ids), form=form)
+    return CldForm(data, context=CldContext.for_form(form), form=form)
 
 
 def _form_page(
