@@ -4,15 +4,19 @@ Events come from sources; forms are the one source so far. A source of service e
 only needs to yield rows keyed by HEADERS in the same way.
 """
 
+import codecs
 import csv
 import heapq
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.urls import reverse
 
+from cld import extract_sql
 from cld.models import CodeValue
 from cld.quality import BLANK_MANDATORY, INVALID, assess
 
@@ -112,6 +116,7 @@ class Labels:
                 mapped = value.label if value.in_release_1 else newest_r1.get(value.pk)
             # A value with no label in this release is written as recorded; the DQ report marks it invalid.
             self.label[value.pk] = mapped or value.label
+        self.carer_types = sorted(pk for pk, label in self.label.items() if is_carer_label(label))
         self.valid = {}
         for value in values:
             if value.in_release_2 if release == 2 else value.in_release_1:
@@ -121,13 +126,18 @@ class Labels:
         return self.label.get(pk, "") if pk else ""
 
 
+def is_carer_label(client_type):
+    return client_type.lower().startswith(("carer", "unpaid carer"))
+
+
 @dataclass
 class Summary:
     rows: int = 0
     forms_failing: int = 0
     by_event_type: Counter = field(default_factory=Counter)
     failures_by_field: Counter = field(default_factory=Counter)
-    worst_forms: list = field(default_factory=list)  # heap of (failures, form id, reference, url, responsible)
+    worst_forms: list = field(default_factory=list)  # heap of (failures, form id, reference, url, fields)
+    responsible: dict = field(default_factory=dict)  # form id -> responsible user's name, for the worst forms
 
     def add(self, row, categories, form_ref):
         self.rows += 1
@@ -153,8 +163,21 @@ class Summary:
     def field_failure_rows(self):
         return self.failures_by_field.most_common()
 
+    def name_responsible_users(self):
+        from forms_engine.models import Form
+
+        ids = [entry[1] for entry in self.worst_forms]
+        self.responsible = {
+            form.pk: str(form.responsible_user)
+            for form in Form.objects.filter(pk__in=ids).select_related("responsible_user")
+        }
+
     def top_forms(self):
-        return sorted(self.worst_forms, key=lambda entry: (-entry[0], entry[2]))
+        """(failures, form id, reference, url, responsible user, failed fields) of the forms failing most checks."""
+        return [
+            (failures, form_id, reference, url, self.responsible.get(form_id, ""), fields)
+            for failures, form_id, reference, url, fields in sorted(self.worst_forms, key=lambda e: (-e[0], e[2]))
+        ]
 
 
 def form_events(period):
@@ -177,7 +200,7 @@ def form_events(period):
 def form_row(form, period, labels):
     """One extract row for a form's CLD event: person fields from the person record, event fields from the form."""
     person = form.case.person
-    carer = labels(person.client_type_id).lower().startswith(("carer", "unpaid carer"))
+    carer = is_carer_label(labels(person.client_type_id))
     event_type = labels(form.cld_event_type_id)
     method = labels(form.cld_method_id)
     linked = sorted(other.la_person_id for other in person.cares_for.all())[:3] if carer else []
@@ -233,25 +256,97 @@ def failed_fields(categories):
     return [header for header, category in categories.items() if category in (BLANK_MANDATORY, INVALID)]
 
 
+def uses_copy():
+    """PostgreSQL writes the rows itself (cld/extract_sql.py); other databases get them from form_row."""
+    return connection.vendor == "postgresql"
+
+
+def event_rows(period, labels):
+    """Yield (form id, row) for every event in the period, oldest completion first, streamed in chunks."""
+    if uses_copy():
+        for form_id, values in extract_sql.fetch_rows(period, labels, HEADERS, CHUNK):
+            yield form_id, dict(zip(HEADERS, values, strict=True))
+    else:
+        for form in form_events(period).iterator(chunk_size=CHUNK):
+            yield form.pk, form_row(form, period, labels)
+
+
 def assessed_events(period, labels, *, assessed=True):
-    """Yield (form, row, categories) for every event, streamed in chunks; categories is None when not assessed."""
-    for form in form_events(period).iterator(chunk_size=CHUNK):
-        row = form_row(form, period, labels)
-        yield form, row, assess(row, labels.valid) if assessed else None
+    """Yield (form id, row, categories) for every event; categories is None when not assessed."""
+    for form_id, row in event_rows(period, labels):
+        yield form_id, row, assess(row, labels.valid) if assessed else None
 
 
 def csv_line(row):
     return [row[header] for header in HEADERS]
 
 
-def dq_line(form, categories):
+class FormLinks:
+    """A form's page address from its id, without resolving the URL once per row of a million."""
+
+    PLACEHOLDER = 987654321
+
+    def __init__(self):
+        self.pattern = reverse("forms:form-edit", args=[self.PLACEHOLDER]).split(str(self.PLACEHOLDER))
+
+    def __call__(self, form_id):
+        return str(form_id).join(self.pattern)
+
+
+def dq_line(form_id, row, categories, links):
     """A line of the data-quality report: the form, a link to it, its failures, and every field's category."""
-    return [form.reference, form.get_absolute_url(), len(failed_fields(categories)), *(categories[h] for h in HEADERS)]
+    reference = row["Event Reference"]
+    return [reference, links(form_id), len(failed_fields(categories)), *(categories[h] for h in HEADERS)]
+
+
+def stream_csv_bytes(period, labels):
+    """Yield the extract as UTF-8 CSV bytes, header first: written by PostgreSQL's COPY where it can."""
+    header = io.StringIO()
+    csv.writer(header).writerow(HEADERS)
+    yield header.getvalue().encode()
+    if uses_copy():
+        with transaction.atomic():  # SET LOCAL work_mem holds for the COPY alone
+            for data, _rows in extract_sql.copy_chunks(period, labels, HEADERS):
+                yield data
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for _form_id, row in event_rows(period, labels):
+        writer.writerow(csv_line(row))
+        if buffer.tell() >= extract_sql.COPY_CHUNK:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+def write_csv(period, release, csv_file):
+    """Write the extract alone (no data-quality checks), by COPY on PostgreSQL; return the number of event rows."""
+    labels = Labels(release)
+    writer = csv.writer(csv_file)
+    writer.writerow(HEADERS)
+    rows = 0
+    with transaction.atomic():
+        if uses_copy():
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            for data, count in extract_sql.copy_chunks(period, labels, HEADERS):
+                csv_file.write(decoder.decode(data))
+                rows += count
+            csv_file.write(decoder.decode(b"", final=True))
+        else:
+            for _form_id, row in event_rows(period, labels):
+                writer.writerow(csv_line(row))
+                rows += 1
+    return rows
 
 
 def run_extract(period, release, *, csv_file=None, dq_file=None, progress=None, record_flags=True):
-    """Write the extract and/or its DQ report row by row; return the Summary. Memory does not grow with the rows."""
+    """Check every event, writing the extract and/or its DQ report row by row; return the Summary.
+
+    Memory does not grow with the rows. `write_csv` writes the extract alone, faster.
+    """
     labels = Labels(release)
+    links = FormLinks()
     summary = Summary()
     csv_writer = csv.writer(csv_file) if csv_file is not None else None
     dq_writer = csv.writer(dq_file) if dq_file is not None else None
@@ -261,17 +356,16 @@ def run_extract(period, release, *, csv_file=None, dq_file=None, progress=None, 
         dq_writer.writerow(DQ_HEADERS)
     total = form_events(period).count() if progress else None
     flags = []
-    # One transaction gives every chunk the same snapshot on PostgreSQL, so the file is consistent.
+    # One transaction: on PostgreSQL the server-side cursor reads one snapshot, so the file is consistent.
     with transaction.atomic():
-        for form, row, categories in assessed_events(period, labels):
-            form_ref = (form.pk, form.reference, form.get_absolute_url(), str(form.responsible_user))
-            failed = summary.add(row, categories, form_ref)
+        for form_id, row, categories in assessed_events(period, labels):
+            failed = summary.add(row, categories, (form_id, row["Event Reference"], links(form_id)))
             if csv_writer:
                 csv_writer.writerow(csv_line(row))
             if dq_writer:
-                dq_writer.writerow(dq_line(form, categories))
+                dq_writer.writerow(dq_line(form_id, row, categories, links))
             if record_flags:
-                flags.append((form.pk, failed))
+                flags.append((form_id, failed))
                 if len(flags) >= CHUNK:
                     _record_flags(flags)
                     flags = []
@@ -281,6 +375,7 @@ def run_extract(period, release, *, csv_file=None, dq_file=None, progress=None, 
             _record_flags(flags)
     if progress and summary.rows == 0:
         progress(0, 0)
+    summary.name_responsible_users()
     return summary
 
 

@@ -10,15 +10,15 @@ from django.views.decorators.http import require_http_methods
 
 from cld.extract import (
     DQ_HEADERS,
-    HEADERS,
     RELEASES,
     ExtractError,
+    FormLinks,
     Labels,
     Period,
     assessed_events,
-    csv_line,
     dq_line,
     run_extract,
+    stream_csv_bytes,
 )
 from forms_engine.forms import DateInput
 
@@ -51,12 +51,13 @@ class Echo:
         return value
 
 
-def stream_csv(period, release, *, report):
-    """Yield the extract (or its DQ report) line by line."""
+def stream_report(period, release):
+    """Yield the data-quality report line by line."""
     writer = csv.writer(Echo())
-    yield writer.writerow(DQ_HEADERS if report else HEADERS)
-    for form, row, categories in assessed_events(period, Labels(release), assessed=report):
-        yield writer.writerow(dq_line(form, categories) if report else csv_line(row))
+    links = FormLinks()
+    yield writer.writerow(DQ_HEADERS)
+    for form_id, row, categories in assessed_events(period, Labels(release)):
+        yield writer.writerow(dq_line(form_id, row, categories, links))
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,9 +73,12 @@ def extract(request):
         action = request.POST.get("action", "check")
         if action in ("csv", "dq"):
             name = f"cld-extract-{period.start}-{period.end}{'.dq' if action == 'dq' else ''}.csv"
-            response = StreamingHttpResponse(
-                stream_csv(period, data["release"], report=action == "dq"), content_type="text/csv; charset=utf-8"
+            lines = (
+                stream_report(period, data["release"])
+                if action == "dq"
+                else stream_csv_bytes(period, Labels(data["release"]))
             )
+            response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
         try:

@@ -6,8 +6,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from cld.extract import HEADERS, Period, run_extract
 from cld.models import CodeValue
@@ -276,7 +281,7 @@ def test_unwritable_output_is_exit_2(tmp_path):
 def test_failure_half_way_leaves_no_partial_file(council, tmp_path, monkeypatch):
     import cld.extract
 
-    real = cld.extract.form_row
+    real = cld.extract.csv_line
     calls = []
 
     def fail_on_third(*args):
@@ -285,7 +290,7 @@ def test_failure_half_way_leaves_no_partial_file(council, tmp_path, monkeypatch)
             raise OSError(28, "No space left on device")
         return real(*args)
 
-    monkeypatch.setattr(cld.extract, "form_row", fail_on_third)
+    monkeypatch.setattr(cld.extract, "csv_line", fail_on_third)
     with pytest.raises(CommandError):
         call_command("cld_extract", "--start", PERIOD[0], "--end", PERIOD[1], "--output", str(tmp_path / "x.csv"))
     assert list(tmp_path.iterdir()) == []
@@ -382,3 +387,89 @@ def test_memory_does_not_grow_with_the_number_of_rows():
     # Keeping the rows (a list of 20,000 row dicts of 50 fields) would cost well over 100 MB: ten times the rows must
     # not even double the peak, which is a couple of chunks of forms in flight (measured: ~14 MB vs ~19 MB here).
     assert large < 2 * small
+
+
+def test_extract_only_writes_the_golden_file_and_no_report(council, tmp_path, capsys):
+    output = tmp_path / "q2.csv"
+    call_command("cld_extract", "--start", PERIOD[0], "--end", PERIOD[1], "--output", str(output), "--extract-only")
+    assert output.read_bytes().decode() == golden(council).replace("\n", "\r\n")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["q2.csv"]
+    assert "Wrote 4 event rows" in capsys.readouterr().out
+    assert not CldQualityFlag.objects.exists()
+
+
+@given(
+    rows=st.lists(st.lists(st.text(alphabet='ab,"\n\r é', max_size=6), min_size=2, max_size=4), max_size=8),
+    cuts=st.lists(st.integers(min_value=0, max_value=200), max_size=6),
+)
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_copy_line_ends_become_csv_writer_line_ends(rows, cuts):
+    """COPY ends rows with LF; the file must match csv.writer's CRLF, whatever the values and the chunk boundaries."""
+    from cld.extract_sql import crlf_lines
+
+    def copy_field(value):  # PostgreSQL's CSV: NULL as nothing, quoted when holding , " CR or LF
+        return '"' + value.replace('"', '""') + '"' if any(c in value for c in ',"\r\n') else value
+
+    lf = "".join(",".join(copy_field(value) for value in row) + "\n" for row in rows).encode()
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows(rows)
+    edges = sorted({min(cut, len(lf)) for cut in cuts} | {0, len(lf)})
+    chunks = [lf[a:b] for a, b in zip(edges, edges[1:], strict=False)]
+    converted = list(crlf_lines(chunks))
+    assert b"".join(data for data, _ in converted) == buffer.getvalue().encode()
+    assert sum(count for _, count in converted) == len(rows)
+
+
+def test_postgresql_copy_writes_what_python_writes(council, practitioner, monkeypatch):
+    """The two row sources agree on awkward data: quotes, commas and line breaks in text, non-ASCII names, a carer
+    of four people (three are written, sorted by code point), a count taken from the links, local dates at midnight
+    across the clocks changing, ids past seven digits and both releases."""
+    import cld.extract
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    dora = PersonFactory(
+        la_person_id="LA400",
+        given_name='Dóra "Dot"',
+        family_name="O'Brien, Jr\nSecond line",
+        client_type=code("client_type", "Unpaid carer"),
+        adults_cared_for=None,
+    )
+    others = [PersonFactory(la_person_id=ident) for ident in ("b7", "B7", "a10", "Ä1")]
+    dora.cares_for.add(*others)
+    event = code("event_type", "Review")
+    for completed, type_code in (("2026-09-30", "carers-conversation-record"), ("2026-04-01", "ot-review")):
+        form = record(
+            dora,
+            type_code,
+            practitioner,
+            started="2026-03-29",
+            completed=None,
+            status="in_progress",
+            event_type=event,
+            event_description='Said "fine",\r\nthen left',
+            method=code("method_of_assessment", "Service user only"),
+            caring_hours=0,
+        )
+        Form.objects.filter(pk=form.pk).update(
+            status="complete", completed_at=timezone.make_aware(datetime.datetime.fromisoformat(f"{completed}T00:00:00"))
+        )
+    late = Form.objects.aggregate(Max("pk"))["pk__max"] + 10_000_000
+    Form.objects.filter(pk=form.pk).update(id=late)
+    period = Period(*(datetime.date.fromisoformat(day) for day in PERIOD))
+    for release in (1, 2):
+        copied = io.StringIO(newline="")
+        assert cld.extract.write_csv(period, release, copied) == 6
+        monkeypatch.setattr(cld.extract, "uses_copy", lambda: False)
+        python = io.StringIO(newline="")
+        assert cld.extract.write_csv(period, release, python) == 6
+        monkeypatch.undo()
+        assert copied.getvalue() == python.getvalue()
+        assert f"FRM-{late}" in copied.getvalue() and "LA400" in copied.getvalue()
+        dora_row = next(
+            row
+            for row in csv.DictReader(io.StringIO(copied.getvalue()))
+            if row["LA Person Unique Identifier"] == "LA400"
+        )
+        assert [dora_row[f"Adult {n} Linked Person_ID"] for n in (1, 2, 3)] == ["B7", "a10", "b7"]
+        assert dora_row["No. of adults being cared for"] == "3" and dora_row["Total Hrs Caring per week"] == "0"

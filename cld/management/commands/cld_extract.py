@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 import os
 import sys
@@ -6,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cld.extract import ExtractError, Period, run_extract
+from cld.extract import ExtractError, Period, run_extract, write_csv
 
 
 def dq_path(output):
@@ -24,14 +25,29 @@ class Command(BaseCommand):
         parser.add_argument("--end", required=True, help="last day of the reporting period, YYYY-MM-DD")
         parser.add_argument("--output", required=True, help="the CSV file to write; the report goes to FILE.dq.csv")
         parser.add_argument("--release", default="2", help="specification release whose labels to write: 1 or 2")
+        parser.add_argument(
+            "--extract-only",
+            action="store_true",
+            help="write the extract alone, without checking data quality (PostgreSQL writes it with COPY: fastest)",
+        )
 
     def handle(self, *args, **options):
         try:
             period = Period(_date(options["start"], "--start"), _date(options["end"], "--end"))
             release = int(options["release"]) if options["release"].isdigit() else options["release"]
             output = Path(options["output"])
+            if options["extract_only"]:
+                rows = self._write(output, lambda files: write_csv(period, release, files[0]))
+                self.stdout.write(f"Wrote {rows} event rows to {output}.")
+                return
             report = dq_path(output)
-            summary = self._write(period, release, output, report)
+            summary = self._write(
+                output,
+                report,
+                lambda files: run_extract(
+                    period, release, csv_file=files[0], dq_file=files[1], progress=self._progress
+                ),
+            )
         except ExtractError as error:
             raise CommandError(str(error), returncode=2) from None
         except OSError as error:
@@ -43,22 +59,21 @@ class Command(BaseCommand):
             f"{summary.failures} failures in {summary.forms_failing} forms."
         )
 
-    def _write(self, period, release, output, report):
-        """Write both files under temporary names in their folder, then move them into place: never a partial file."""
+    def _write(self, *targets_then_writer):
+        """Write the files under temporary names in their folder, then move them into place: never a partial file."""
+        *targets, write = targets_then_writer
         temporary = []
         try:
-            for target in (output, report):
+            for target in targets:
                 handle, name = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".part")
                 os.close(handle)
                 temporary.append(Path(name))
-            with (
-                open(temporary[0], "w", newline="", encoding="utf-8") as csv_file,
-                open(temporary[1], "w", newline="", encoding="utf-8") as dq_file,
-            ):
-                summary = run_extract(period, release, csv_file=csv_file, dq_file=dq_file, progress=self._progress)
-            os.replace(temporary[0], output)
-            os.replace(temporary[1], report)
-            return summary
+            with contextlib.ExitStack() as stack:
+                files = [stack.enter_context(open(p, "w", newline="", encoding="utf-8")) for p in temporary]  # noqa: SIM115
+                result = write(files)
+            for path, target in zip(temporary, targets, strict=True):
+                os.replace(path, target)
+            return result
         finally:
             for path in temporary:
                 path.unlink(missing_ok=True)
