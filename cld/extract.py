@@ -107,6 +107,7 @@ class Labels:
             if value.in_release_1 and value.replaced_by_id and value.replaced_by_id not in newest_r1:
                 newest_r1[value.replaced_by_id] = value.label
         self.label = {}
+        self.by_list = {}  # code list key -> {code value id: label in this release}
         for value in values:
             if release == 2:
                 mapped = (
@@ -116,6 +117,7 @@ class Labels:
                 mapped = value.label if value.in_release_1 else newest_r1.get(value.pk)
             # A value with no label in this release is written as recorded; the DQ report marks it invalid.
             self.label[value.pk] = mapped or value.label
+            self.by_list.setdefault(value.code_list.key, {})[value.pk] = self.label[value.pk]
         self.carer_types = sorted(pk for pk, label in self.label.items() if is_carer_label(label))
         self.valid = {}
         for value in values:
@@ -305,9 +307,8 @@ def stream_csv_bytes(period, labels):
     csv.writer(header).writerow(HEADERS)
     yield header.getvalue().encode()
     if uses_copy():
-        with transaction.atomic():  # SET LOCAL work_mem holds for the COPY alone
-            for data, _rows in extract_sql.copy_chunks(period, labels, HEADERS):
-                yield data
+        for data, _rows in extract_sql.copy_chunks(period, labels, HEADERS):
+            yield data
         return
     buffer = io.StringIO()
     writer = csv.writer(buffer)
