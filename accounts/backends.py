@@ -1,37 +1,39 @@
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
-from django.db import router
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections, router
 
 from accounts.models import User
 
 # The role permissions that pages check on every request (navigation, dashboards): loaded with the user itself.
 PRELOADED_PERMISSIONS = tuple(f"accounts.{codename}" for codename, _ in User._meta.permissions)
-_PK_PLACEHOLDER = -7_270_000_001  # stands for the user's id while the query is compiled; never a real id
-_compiled = {}  # database alias -> (SQL, parameters, index of the id among them): built once per process
+_CODENAMES = tuple(permission.split(".")[1] for permission in PRELOADED_PERMISSIONS)
 
 
-def _holds(permission):
-    app_label, codename = permission.split(".")
-    return Exists(
-        Permission.objects.filter(content_type__app_label=app_label, codename=codename).filter(
-            Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk"))
-        )
-    )
+def _user_sql(vendor):
+    """The user's row and, in one column, which of the preloaded permissions the user holds directly or by role.
 
-
-def _user_query(alias):
-    """The SQL that loads a user with one EXISTS column per preloaded permission, compiled by the ORM once.
-
-    Building this queryset costs more than running it (about 2 ms of Python against 0.2 ms in PostgreSQL), and it
-    runs on every signed-in request, so the compiled SQL is kept and only the user's id changes.
+    Written by hand because it runs on every signed-in request: the ORM's version (one EXISTS per permission over
+    outer joins) cost about 2 ms of Python to build and 6 ms of PostgreSQL planning; this plans in 0.3 ms.
     """
-    if alias not in _compiled:
-        flags = {f"holds_{index}": _holds(perm) for index, perm in enumerate(PRELOADED_PERMISSIONS)}
-        query = User._default_manager.annotate(**flags).filter(pk=_PK_PLACEHOLDER).order_by().query
-        sql, params = query.get_compiler(using=alias).as_sql()
-        _compiled[alias] = (sql, list(params), list(params).index(_PK_PLACEHOLDER))
-    return _compiled[alias]
+    aggregate = "string_agg(p.codename, ',')" if vendor == "postgresql" else "group_concat(p.codename, ',')"
+    marks = ", ".join(["%s"] * len(_CODENAMES))
+    user_groups, user_permissions = User.groups.through._meta.db_table, User.user_permissions.through._meta.db_table
+    sql = f"""
+        SELECT u.*, (
+            SELECT {aggregate} FROM {Permission._meta.db_table} p
+            JOIN {ContentType._meta.db_table} ct ON ct.id = p.content_type_id
+            WHERE ct.app_label = %s AND p.codename IN ({marks}) AND (
+                p.id IN (SELECT up.permission_id FROM {user_permissions} up WHERE up.user_id = u.id)
+                OR p.id IN (
+                    SELECT gp.permission_id FROM {Group.permissions.through._meta.db_table} gp
+                    JOIN {user_groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = u.id
+                )
+            )
+        ) AS held_role_permissions
+        FROM {User._meta.db_table} u WHERE u.id = %s
+    """  # noqa: S608 - table names from the models; values are parameters
+    return sql, [User._meta.app_label, *_CODENAMES]
 
 
 class RoleBackend(ModelBackend):
@@ -43,13 +45,13 @@ class RoleBackend(ModelBackend):
         except Exception:  # noqa: BLE001 - a malformed id in a session is an anonymous visitor, as in Django
             return None
         alias = router.db_for_read(User)
-        sql, params, at = _user_query(alias)
-        params = [*params[:at], user_id, *params[at + 1 :]]
-        user = next(iter(User._default_manager.db_manager(alias).raw(sql, params)), None)
+        sql, params = _user_sql(connections[alias].vendor)
+        user = next(iter(User._default_manager.db_manager(alias).raw(sql, [*params, user_id])), None)
         if user is None or not self.user_can_authenticate(user):
             return None
+        held = set((user.held_role_permissions or "").split(","))
         user._role_permissions = {
-            perm for index, perm in enumerate(PRELOADED_PERMISSIONS) if getattr(user, f"holds_{index}")
+            perm for perm, codename in zip(PRELOADED_PERMISSIONS, _CODENAMES, strict=True) if codename in held
         }
         return user
 
