@@ -452,7 +452,8 @@ def test_postgresql_copy_writes_what_python_writes(council, practitioner, monkey
             caring_hours=0,
         )
         Form.objects.filter(pk=form.pk).update(
-            status="complete", completed_at=timezone.make_aware(datetime.datetime.fromisoformat(f"{completed}T00:00:00"))
+            status="complete",
+            completed_at=timezone.make_aware(datetime.datetime.fromisoformat(f"{completed}T00:00:00")),
         )
     late = Form.objects.aggregate(Max("pk"))["pk__max"] + 10_000_000
     Form.objects.filter(pk=form.pk).update(id=late)
