@@ -38,6 +38,7 @@ def my_forms(request):
         Form.objects.filter(responsible_user=request.user)
         .filter(Form.objects.my_forms_filters(today)[chosen])
         .select_related("form_type", "case__person", "cld_quality")
+        .defer("answers")
         .order_by("-created_at", "-id")
     )
     page = KnownCountPaginator(forms, PER_PAGE, count=counts[chosen]).get_page(request.GET.get("page"))
@@ -135,7 +136,7 @@ def sign_off_list(request):
         sort = "longest"
     field, descending = SORTS[sort]
     page = keyset_page(
-        forms.select_related("form_type", "responsible_user", "case__person"),
+        forms.select_related("form_type", "responsible_user", "case__person").defer("answers"),
         field,
         descending=descending,
         after=request.GET.get("after"),
