@@ -1,6 +1,10 @@
 """Template tags every page may use without {% load %}: the error summary, form fields and icons."""
 
+import datetime
+
 from django import forms, template
+from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -102,12 +106,12 @@ def field(bound):
             options,
         )
     else:
-        attrs = {"class": f"form-control{invalid}"}
+        extra = {"class": f"form-control{invalid}", "id": field_id}
         if described:
-            attrs["aria-describedby"] = described
+            extra["aria-describedby"] = described
         if errors:
-            attrs["aria-invalid"] = "true"
-        control = bound.as_widget(attrs=attrs)
+            extra["aria-invalid"] = "true"
+        control = _input(bound, extra)
     return format_html(
         '<div class="mb-3" id="div_{}"><label class="form-label" for="{}">{}</label>{}{}</div>',
         field_id,
@@ -115,6 +119,112 @@ def field(bound):
         bound.label,
         control,
         after,
+    )
+
+
+def _input(bound, extra):
+    """An <input> or <textarea> as Django's widget templates write it, without rendering a template."""
+    widget = bound.field.widget
+    attrs = bound.build_widget_attrs(widget.build_attrs(widget.attrs, extra), widget)
+    value = widget.format_value(bound.value())
+    if isinstance(widget, forms.Textarea):
+        return format_html('<textarea name="{}"{}>\n{}</textarea>', bound.html_name, flatatt(attrs), value or "")
+    attrs = {"type": widget.input_type, **attrs}
+    if value is not None:
+        attrs["value"] = value
+    return format_html('<input name="{}"{}>', bound.html_name, flatatt(attrs))
+
+
+@register.simple_tag
+def cld_field(item):
+    """One field of the Client Level Data block, with the data attributes static/js/cld.js works from."""
+    bound = item["bound"]
+    field_id = bound.auto_id
+    errors = bound.errors
+    invalid = " is-invalid" if errors else ""
+    marker = format_html(
+        '<span class="badge text-bg-light" data-required-marker{}>Required to complete</span>',
+        "" if item["required"] else mark_safe(" hidden"),  # noqa: S308 - constant
+    )
+    hint_id = f"{field_id}_help"
+    described = format_html(' aria-describedby="{}"', hint_id) if bound.help_text else ""
+    hint = (
+        format_html('<div id="{}" class="form-text mt-0 mb-1">{}</div>', hint_id, bound.help_text)
+        if bound.help_text
+        else ""
+    )
+    value = bound.value()
+    current = "" if value is None else str(value)
+    if isinstance(bound.field.widget, forms.RadioSelect):
+        option_help = {str(option.value): option.help_text for option in item["options"] if option.help_text}
+        radios = format_html_join(
+            "",
+            '<div class="form-check"><input class="form-check-input{}" type="radio" name="{}" id="{}_{}" value="{}"{}>'
+            '<label class="form-check-label" for="{}_{}">{}</label>{}</div>',
+            (
+                (
+                    invalid,
+                    bound.html_name,
+                    field_id,
+                    index,
+                    choice,
+                    mark_safe(" checked") if str(choice) == current else "",  # noqa: S308 - constant
+                    field_id,
+                    index,
+                    label,
+                    format_html('<div class="form-text mt-0">{}</div>', option_help[str(choice)])
+                    if str(choice) in option_help
+                    else "",
+                )
+                for index, (choice, label) in enumerate(bound.field.choices)
+            ),
+        )
+        control = format_html(
+            '<fieldset{}><legend class="form-label fs-6 mb-1">{} {}</legend>{}{}</fieldset>',
+            described,
+            bound.label,
+            marker,
+            hint,
+            radios,
+        )
+    else:
+        label = format_html('<label class="form-label" for="{}">{} {}</label>{}', field_id, bound.label, marker, hint)
+        if item["name"] == "caring_hours":
+            widget = format_html(
+                '<input type="number" min="0" max="168" step="1" inputmode="numeric" class="form-control w-auto{}" '
+                'name="{}" id="{}" value="{}"{}>',
+                invalid,
+                bound.html_name,
+                field_id,
+                current,
+                described,
+            )
+        else:
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (choice, mark_safe(" selected") if str(choice) == current else "", text)  # noqa: S308 - constant
+                    for choice, text in bound.field.choices
+                ),
+            )
+            widget = format_html(
+                '<select class="form-select{}" name="{}" id="{}"{}>{}</select>',
+                invalid,
+                bound.html_name,
+                field_id,
+                described,
+                options,
+            )
+        control = label + widget
+    errors_html = format_html_join("", '<div class="invalid-feedback d-block">{}</div>', ((e,) for e in errors))
+    return format_html(
+        '<div class="mb-3" data-cld-field="{}"{}{}>{}{}</div>',
+        item["name"],
+        "" if item["shown"] else mark_safe(" hidden"),  # noqa: S308 - constant
+        format_html(' data-default="{}"', item["default"]) if item["default"] else "",
+        control,
+        errors_html,
     )
 
 
@@ -191,3 +301,45 @@ def url_with(context, **changes):
         else:
             query[key] = value
     return f"?{query.urlencode()}" if query else "?"
+
+
+def _local(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def ukdate(value):
+    """A date (or a datetime, in local time) as dd/mm/yyyy; nothing for none. The date filter's d/m/Y, 30x faster."""
+    if not value:
+        return ""
+    value = _local(value)
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+@register.filter
+def ukdatetime(value):
+    """A datetime in local time as dd/mm/yyyy hh:mm; nothing for none."""
+    if not value:
+        return ""
+    value = _local(value)
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d} {value.hour:02d}:{value.minute:02d}"
+
+
+@register.simple_tag
+def open_link(form, query=""):
+    """The button that opens a form from a list: View Only for a Closed form, Edit otherwise."""
+    closed = form.status == "closed"
+    action = "View Only" if closed else "Edit"
+    return format_html(
+        '<a href="{}{}" class="btn btn-sm {}" title="{}">{}<span class="visually-hidden">{}: {} {}</span></a>',
+        form.get_absolute_url(),
+        query,
+        "btn-outline-secondary" if closed else "btn-outline-primary",
+        action,
+        icon("eye" if closed else "pencil"),
+        action,
+        form.form_type,
+        form.reference,
+    )

@@ -5,10 +5,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from caredirector.links import url_for
 from cases.validators import (
     format_nhs_number,
     normalise_nhs_number,
@@ -247,7 +247,7 @@ class Case(models.Model):
             type(self).history.filter(id=self.pk, case_number__isnull=True).update(case_number=self.case_number)
 
     def get_absolute_url(self):
-        return reverse("cases:case-detail", args=[self.pk])
+        return url_for("cases:case-detail", self.pk)
 
     @classmethod
     def format_number(cls, number):

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -37,7 +37,8 @@ def my_forms(request):
     forms = (
         Form.objects.filter(responsible_user=request.user)
         .filter(Form.objects.my_forms_filters(today)[chosen])
-        .select_related("form_type", "case__person", "cld_quality")
+        .select_related("form_type", "case__person")
+        .annotate(cld_failures=F("cld_quality__fields"))  # a column, not an object that is usually missing
         .defer("answers")
         .order_by("-created_at", "-id")
     )

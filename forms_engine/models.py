@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from caredirector.links import url_for
 from cld.models import code_value_field
 
 YES_NO = [("Yes", "Yes"), ("No", "No")]
@@ -415,7 +415,7 @@ class Form(ConcurrentTransitionMixin, models.Model):
         return f"{self.form_type} ({self.reference})"
 
     def get_absolute_url(self):
-        return reverse("forms:form-edit", args=[self.pk])
+        return url_for("forms:form-edit", self.pk)
 
     @property
     def reference(self):

@@ -5,21 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_person_extract_fields'),
-        ('cld', '0006_seed_person_condition_lists'),
-        ('forms_engine', '0008_awaiting_by_age_index'),
+        ("cases", "0003_person_extract_fields"),
+        ("cld", "0006_seed_person_condition_lists"),
+        ("forms_engine", "0008_awaiting_by_age_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='form',
-            name='form_my_forms_idx',
+            model_name="form",
+            name="form_my_forms_idx",
         ),
         migrations.AddIndex(
-            model_name='form',
-            index=models.Index(fields=['responsible_user', '-created_at', '-id'], include=('status', 'closed_on', 'returned_reason'), name='form_my_forms_idx'),
+            model_name="form",
+            index=models.Index(
+                fields=["responsible_user", "-created_at", "-id"],
+                include=("status", "closed_on", "returned_reason"),
+                name="form_my_forms_idx",
+            ),
         ),
     ]
