@@ -501,3 +501,33 @@ class CldQualityFlag(models.Model):
 
     def __str__(self):
         return f"{self.form.reference}: {len(self.fields)} CLD data quality failure(s)"
+
+
+class AwaitingByOwner(models.Model):
+    """How many forms await sign-off, per form type and Responsible User.
+
+    Kept by a PostgreSQL trigger on the form table in the same transaction as each change (migration 0010), so the
+    Forms to Sign-Off chart reads a few thousand rows instead of counting 100,000 forms on every view.
+    """
+
+    form_type = models.ForeignKey(FormType, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["form_type", "responsible_user"], name="awaiting_owner_once")]
+
+    def __str__(self):
+        return f"{self.count} awaiting: type {self.form_type_id}, user {self.responsible_user_id}"
+
+
+class AwaitingByDay(models.Model):
+    """How many forms await sign-off, per local day of completion (kept by the same trigger)."""
+
+    day = models.DateField(unique=True)
+    count = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.count} awaiting since {self.day}"

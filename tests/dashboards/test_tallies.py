@@ -1,0 +1,76 @@
+"""The awaiting-sign-off tallies the chart reads on PostgreSQL always equal a count of the forms themselves."""
+
+import datetime
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from dashboards.views import _tallied_band_counts
+from forms_engine import actions
+from forms_engine.models import AwaitingByDay, AwaitingByOwner, Form
+from tests.factories import CaseFactory, FormTypeFactory, UserFactory, bulk_forms, make_form
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("the tallies are kept by a PostgreSQL trigger")
+
+
+def tallies():
+    owners = Counter(
+        {(row.form_type_id, row.responsible_user_id): row.count for row in AwaitingByOwner.objects.all() if row.count}
+    )
+    days = Counter({row.day: row.count for row in AwaitingByDay.objects.all() if row.count})
+    return owners, days
+
+
+def counted():
+    awaiting = Form.objects.filter(status=Form.Status.COMPLETE)
+    owners = Counter((form.form_type_id, form.responsible_user_id) for form in awaiting)
+    days = Counter(timezone.localdate(form.completed_at) for form in awaiting)
+    return owners, days
+
+
+def test_every_kind_of_change_keeps_the_tallies_exact():
+    alice, bob = UserFactory(roles=["Practitioner"]), UserFactory(roles=["Practitioner"])
+    manager = UserFactory(roles=["Manager"])
+    review, plan = FormTypeFactory(multiple_open_allowed=True), FormTypeFactory(multiple_open_allowed=True)
+    case = CaseFactory()
+    bulk_forms(30, status="complete", form_type=review, responsible_user=alice, case=case, completed_days_ago=4)
+    bulk_forms(20, status="complete", form_type=plan, responsible_user=bob, case=case, completed_days_ago=12)
+    bulk_forms(10, status="in_progress", form_type=plan, responsible_user=bob, case=case)
+    assert tallies() == counted()
+    # through the actions: complete, close, return for amendment
+    done = make_form(status="complete", form_type=review, responsible_user=alice, case=case)
+    closed = make_form(status="closed", form_type=plan, responsible_user=bob, case=case, manager=manager)
+    assert tallies() == counted()
+    actions.return_form(form=done, revision=done.revision, by=manager, reason="Add the outcome.")
+    first = Form.objects.filter(status="complete", form_type=review).first()
+    actions.close_form(form=first, revision=first.revision, by=manager, closed_on=timezone.localdate(), name="M")
+    assert tallies() == counted()
+    # behind the app's back: bulk updates of owner, type and completion time, and deletes
+    moved = list(Form.objects.filter(status="complete", form_type=plan).values_list("pk", flat=True)[:5])
+    Form.objects.filter(pk__in=moved).update(responsible_user=alice)
+    ids = list(Form.objects.filter(status="complete", form_type=review).values_list("pk", flat=True)[:7])
+    Form.objects.filter(pk__in=ids).update(form_type=plan)
+    Form.objects.filter(pk__in=ids[:3]).update(completed_at=timezone.now() - datetime.timedelta(days=40))
+    Form.objects.filter(pk__in=ids[3:5]).delete()
+    Form.objects.filter(status="in_progress", form_type=plan).update(
+        status="complete", completed_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    assert tallies() == counted()
+    assert closed.pk and sum(tallies()[0].values()) == Form.objects.filter(status="complete").count() > 0
+
+
+def test_band_counts_from_the_tally_match_the_forms():
+    worker, form_type = UserFactory(), FormTypeFactory(multiple_open_allowed=True)
+    for days in (0, 2, 3, 5, 6, 10, 11, 400):
+        bulk_forms(days + 1, status="complete", form_type=form_type, responsible_user=worker, completed_days_ago=days)
+    today = timezone.localdate()
+    assert _tallied_band_counts(today) == Form.objects.awaiting_sign_off().waiting_band_counts(today)
+    assert _tallied_band_counts(today) == {"0-2": 1 + 3, "3-5": 4 + 6, "6-10": 7 + 11, "11+": 12 + 401}
