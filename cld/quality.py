@@ -1,6 +1,7 @@
 """The national data-quality categories for one row of the CLD extract (cld-spec.md §2, DQ categories). Pure."""
 
 import datetime
+import functools
 import re
 
 from django.core.exceptions import ValidationError
@@ -88,6 +89,7 @@ SERVICE_USER_ONLY = {
 FINANCIAL = {"Financial Assessment", "Financial assessment"}
 
 
+@functools.lru_cache(maxsize=65536)  # a row parses its dates several times; extracts repeat dates a great deal
 def _date(text):
     try:
         return datetime.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
