@@ -52,7 +52,7 @@ CARER = {"Client Type": "Unpaid carer", "Primary Support Reason": "Social suppor
 
 
 @pytest.fixture(scope="module")
-def valid_r2(django_db_blocker):
+def valid_r2(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         return Labels(2).valid
 
