@@ -470,6 +470,10 @@ def main():
     extract = extract_timing(url, info)
     out = ROOT / "bench" / "results" / f"{datetime.date.today():%Y-%m-%d}.md"
     out.parent.mkdir(exist_ok=True)
+    number = 2
+    while out.exists():  # keep earlier reports of the same day: they are the "before" of this one
+        out = out.with_name(f"{datetime.date.today():%Y-%m-%d}-{number}.md")
+        number += 1
     print(report(out, args, info, seed_seconds, results, printing, extract, mixed))
     print(f"\nReport written to {out.relative_to(ROOT)}")
 
