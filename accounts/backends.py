@@ -19,8 +19,10 @@ def _user_sql(vendor):
     aggregate = "string_agg(p.codename, ',')" if vendor == "postgresql" else "group_concat(p.codename, ',')"
     marks = ", ".join(["%s"] * len(_CODENAMES))
     user_groups, user_permissions = User.groups.through._meta.db_table, User.user_permissions.through._meta.db_table
+    # Columns named, not u.*: a prepared statement must not change shape when a migration adds a column.
+    columns = ", ".join(f'u."{field.column}"' for field in User._meta.concrete_fields)
     sql = f"""
-        SELECT u.*, (
+        SELECT {columns}, (
             SELECT {aggregate} FROM {Permission._meta.db_table} p
             JOIN {ContentType._meta.db_table} ct ON ct.id = p.content_type_id
             WHERE ct.app_label = %s AND p.codename IN ({marks}) AND (

@@ -176,7 +176,7 @@ end
 """
 
 
-def measure(server, info, seconds, reps):
+def measure(server, info, seconds, reps, database):
     p, m = info["practitioner_session"], info["manager_session"]
     pages = {
         "/healthz (baseline)": ("/healthz", None),
@@ -195,16 +195,35 @@ def measure(server, info, seconds, reps):
         "Form edit GET (50 questions + CLD)": (f"/forms/{info['fifty_form']}/", p),
     }
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
-    script.write_text(
-        SAVE_SCRIPT
-        % {
-            "forms": ",".join(str(f) for f in info["save_forms"]),
-            "revisions": ",".join(str(r) for r in info["save_revisions"]),
-            "question": info["save_question"],
-            "session": p,
-            "csrf": CSRF,
-        }
-    )
+
+    def write_script():
+        """The save script with each form's revision as the database holds it now (the last repetition saved them)."""
+        forms = info["save_forms"]
+        rows = sh(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-d",
+                database,
+                "-tAc",
+                f"SELECT id, revision FROM forms_engine_form WHERE id IN ({','.join(map(str, forms))})",
+            ]
+        ).stdout.split()
+        current = dict(row.split("|") for row in rows)
+        script.write_text(
+            SAVE_SCRIPT
+            % {
+                "forms": ",".join(str(f) for f in forms),
+                "revisions": ",".join(current[str(f)] for f in forms),
+                "question": info["save_question"],
+                "session": p,
+                "csrf": CSRF,
+            }
+        )
+
     results = {name: [] for name in [*pages, "Form save POST"]}
     for rep in range(reps):
         baseline = None
@@ -214,6 +233,7 @@ def measure(server, info, seconds, reps):
             result["ratio"] = result["rps"] / baseline
             results[name].append(result)
         # Each thread drives its own connection and forms, so a revision is always the form's current one.
+        write_script()
         result = wrk(server, "/", seconds=seconds, threads=2, connections=2, script=str(script))
         result["ratio"] = result["rps"] / baseline
         results["Form save POST"].append(result)
@@ -462,7 +482,7 @@ def main():
     static_root = Path(tempfile.mkdtemp())
     server = Gunicorn(url, static_root)
     try:
-        results = measure(server, info, args.seconds, args.reps)
+        results = measure(server, info, args.seconds, args.reps, urllib.parse.urlparse(url).path.lstrip("/"))
         printing = print_timing(server, info)
         mixed = mixed_load(server, info)
     finally:

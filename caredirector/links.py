@@ -6,6 +6,7 @@ of a name is reversed once with placeholder ids and the ids are put in its place
 
 from functools import lru_cache
 
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -25,7 +26,7 @@ def _pieces(name, arity, urlconf, prefix):
 
 def url_for(name, *ids):
     """reverse(name, args=ids) for integer ids, without reversing again."""
-    pieces = _pieces(name, len(ids), get_urlconf(), get_script_prefix())
+    pieces = _pieces(name, len(ids), get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
     out = [pieces[0]]
     for pk, piece in zip(ids, pieces[1:], strict=True):
         out.append(str(int(pk)))

@@ -26,6 +26,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # The council's CASSR code for the CLD extract, and its name as practitioners know it.
 CLD_LA_CODE = env_str("CLD_LA_CODE", "")
+# PostgreSQL memory for the extract's sort (per sort and per parallel worker, for that one query): a million events
+# sort in memory with 512MB; less only spills to disk and takes longer.
+CLD_EXTRACT_WORK_MEM = env_str("CLD_EXTRACT_WORK_MEM", "512MB")
 COUNCIL_NAME = env_str("COUNCIL_NAME", "the council")
 
 INSTALLED_APPS = [

@@ -26,8 +26,10 @@ def error_summary(*forms):
     }
 
 
-CHOICE_INPUTS = {forms.RadioSelect: "radio", forms.CheckboxSelectMultiple: "checkbox"}
-WIDGET_CLASS = {forms.Select: "form-select"}
+def _choice_input(widget):
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # a subclass of RadioSelect: ask first
+        return "checkbox"
+    return "radio" if isinstance(widget, forms.RadioSelect) else None
 
 
 @register.simple_tag
@@ -44,16 +46,19 @@ def field(bound):
     error_id = f"{field_id}_error" if errors else ""
     described = " ".join(filter(None, [error_id, hint_id]))
     invalid = " is-invalid" if errors else ""
-    aria = format_html(' aria-describedby="{}"', described) if described else ""
-    aria += mark_safe(' aria-invalid="true"') if errors else ""  # noqa: S308 - constant
-    after = (
-        format_html('<div id="{}" class="invalid-feedback d-block">{}</div>', error_id, " ".join(errors))
-        if errors
-        else ""
-    )
-    after += format_html('<div id="{}" class="form-text">{}</div>', hint_id, bound.help_text) if hint_id else ""
+    # Built from safe pieces only: adding a plain "" to safe text would give plain text, escaped later.
+    aria = format_html(' aria-describedby="{}"', described) if described else mark_safe("")  # noqa: S308
+    if errors:
+        aria += mark_safe(' aria-invalid="true"')  # noqa: S308 - constant
+    if bound.field.required and bound.form.use_required_attribute and widget.use_required_attribute(bound.initial):
+        aria += mark_safe(" required")  # noqa: S308 - constant, as Django's own widgets would say
+    after = mark_safe("")  # noqa: S308 - empty
+    if errors:
+        after += format_html('<div id="{}" class="invalid-feedback d-block">{}</div>', error_id, " ".join(errors))
+    if hint_id:
+        after += format_html('<div id="{}" class="form-text">{}</div>', hint_id, bound.help_text)
     value = bound.value()
-    kind = CHOICE_INPUTS.get(type(widget))
+    kind = _choice_input(widget)
     if kind:
         chosen = {
             str(item) for item in (value if isinstance(value, list | tuple) else [value]) if item not in (None, "")

@@ -92,6 +92,8 @@ class Period:
             raise ExtractError("the reporting period needs both a start and an end date")
         if self.start > self.end:
             raise ExtractError(f"the period is reversed: it starts {self.start} after it ends {self.end}")
+        if self.end >= date(9999, 12, 31):
+            raise ExtractError("the period must end before 9999-12-31")
 
 
 class Labels:
@@ -107,7 +109,6 @@ class Labels:
             if value.in_release_1 and value.replaced_by_id and value.replaced_by_id not in newest_r1:
                 newest_r1[value.replaced_by_id] = value.label
         self.label = {}
-        self.by_list = {}  # code list key -> {code value id: label in this release}
         for value in values:
             if release == 2:
                 mapped = (
@@ -117,7 +118,6 @@ class Labels:
                 mapped = value.label if value.in_release_1 else newest_r1.get(value.pk)
             # A value with no label in this release is written as recorded; the DQ report marks it invalid.
             self.label[value.pk] = mapped or value.label
-            self.by_list.setdefault(value.code_list.key, {})[value.pk] = self.label[value.pk]
         self.carer_types = sorted(pk for pk, label in self.label.items() if is_carer_label(label))
         self.valid = {}
         for value in values:

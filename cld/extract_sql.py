@@ -7,6 +7,7 @@ two sources write the same bytes.
 """
 
 import datetime
+import re
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -18,7 +19,7 @@ from forms_engine.models import Form, FormType
 COPY_CHUNK = 64 * 1024  # bytes handed to the file at a time
 
 # Code value columns: the person's are labelled once per person, the form's once per form, by hash joins to the
-# release's labels of the column's code list. NULL stands for a blank: COPY writes NULL as nothing (and would quote
+# release's labels. NULL stands for a blank: COPY writes NULL as nothing (and would quote
 # an empty string), as csv.writer writes a blank.
 CODED_PERSON = {
     "Gender": "gender_id",
@@ -92,8 +93,8 @@ def _event_columns():
         "Event Start Date": _day("f.start_date"),
         "Event End Date": _day("f.completed_at AT TIME ZONE %(time_zone)s"),
         "Event Description": _text("f.cld_event_description"),
-        "Method of Assessment": "CASE WHEN f.event_type = 'Assessment' THEN f.method END",
-        "Method of Review": "CASE WHEN f.event_type = 'Review' THEN f.method END",
+        "Method of Assessment": _text("CASE WHEN f.event_type = 'Assessment' THEN f.method END"),
+        "Method of Review": _text("CASE WHEN f.event_type = 'Review' THEN f.method END"),
         "Total Hrs Caring per week": "CASE WHEN pp.carer THEN f.cld_caring_hours::text END",
     }
     columns |= {header: _text(f"f.{_alias(header)}") for header in CODED_FORM if header != "Method"}
@@ -104,17 +105,15 @@ def _alias(header):
     return "l_" + "".join(c if c.isalnum() else "_" for c in header.lower())
 
 
-def _list_key(model, column):
-    """The code list a code value column draws from (its field's limit_choices_to)."""
-    return model._meta.get_field(column.removesuffix("_id")).remote_field.limit_choices_to["code_list__key"]
+def _label_join(header, table_alias, column):
+    """A hash join to the release's label of every code value (a few hundred rows; parallel-safe, unlike a CTE).
 
-
-def _label_join(header, model, table_alias, column):
-    """A hash join to the labels of the one code list the column draws from (a few rows; parallel-safe)."""
-    key = _list_key(model, column)
+    Every list's values, not only the column's own list: a value recorded against another list is written with its
+    label, as form_row writes it, and the data-quality report marks it invalid.
+    """
     alias = _alias(header)
     return (
-        f"LEFT JOIN unnest(%(ids_{key})s::bigint[], %(labels_{key})s::text[]) AS {alias}(id, label) "
+        f"LEFT JOIN unnest(%(label_ids)s::bigint[], %(labels)s::text[]) AS {alias}(id, label) "
         f"ON {alias}.id = {table_alias}.{column}"
     )
 
@@ -129,8 +128,8 @@ def events_sql(period, labels, headers, *, with_form_id=False):
     if with_form_id:
         select.insert(0, "f.id")
     person_table, cares_for = Person._meta.db_table, Person.cares_for.through._meta.db_table
-    person_labels = " ".join(_label_join(h, Person, "p", c) for h, c in (CODED_PERSON | SERVICE_USER_PERSON).items())
-    form_labels = " ".join(_label_join(h, Form, "f", c) for h, c in CODED_FORM.items())
+    person_labels = " ".join(_label_join(h, "p", c) for h, c in (CODED_PERSON | SERVICE_USER_PERSON).items())
+    form_labels = " ".join(_label_join(h, "f", c) for h, c in CODED_FORM.items())
     starts, ends = _bounds(period)
     # Only table names from the models and the column expressions above go into the text; values are parameters.
     sql = f"""
@@ -159,11 +158,9 @@ def events_sql(period, labels, headers, *, with_form_id=False):
         ) pp ON pp.id = f.person_id
         ORDER BY f.completed_at, f.id
     """  # noqa: S608
-    lists = {_list_key(Person, c) for c in (CODED_PERSON | SERVICE_USER_PERSON).values()}
-    lists |= {_list_key(Form, c) for c in CODED_FORM.values()}
     params = {
-        **{f"ids_{key}": list(labels.by_list.get(key, {})) for key in lists},
-        **{f"labels_{key}": list(labels.by_list.get(key, {}).values()) for key in lists},
+        "label_ids": list(labels.label),
+        "labels": list(labels.label.values()),
         "carer_types": labels.carer_types,
         "la_code": settings.CLD_LA_CODE,
         "period_start": period.start.isoformat(),
@@ -213,7 +210,7 @@ def copy_chunks(period, labels, headers):
     """Yield (CSV bytes, rows in them) of the extract (no header line), in chunks of about 64 KiB, from COPY."""
     sql, params = events_sql(period, labels, headers)
     with transaction.atomic(), connection.cursor() as cursor:
-        _set_local(cursor, work_mem="512MB")
+        _set_local(cursor, work_mem=settings.CLD_EXTRACT_WORK_MEM)
         with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:  # psycopg's COPY
             buffered, rows = bytearray(), 0
             for data in copy:  # psycopg hands over one whole row at a time
@@ -254,4 +251,6 @@ def _set_local(cursor, work_mem=None):
     cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")
     cursor.execute("SET LOCAL jit = off")
     if work_mem:
+        if not re.fullmatch(r"\d+(kB|MB|GB)", work_mem):
+            raise ValueError(f"CLD_EXTRACT_WORK_MEM must look like 512MB, not {work_mem!r}")
         cursor.execute(f"SET LOCAL work_mem = '{work_mem}'")

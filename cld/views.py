@@ -39,8 +39,14 @@ class ExtractForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            self.add_error("end", "The end of the period cannot be before its start.")
+        if data.get("start") and data.get("end"):
+            if data["start"] > data["end"]:
+                self.add_error("end", "The end of the period cannot be before its start.")
+            else:
+                try:
+                    data["period"] = Period(data["start"], data["end"])
+                except ExtractError as error:
+                    self.add_error("end", f"Choose another end date: {error}.")
         return data
 
 
@@ -69,7 +75,7 @@ def extract(request):
     summary = None
     if request.method == "POST" and extract_form.is_valid():
         data = extract_form.cleaned_data
-        period = Period(data["start"], data["end"])
+        period = data["period"]
         action = request.POST.get("action", "check")
         if action in ("csv", "dq"):
             name = f"cld-extract-{period.start}-{period.end}{'.dq' if action == 'dq' else ''}.csv"

@@ -260,6 +260,7 @@ def test_command_writes_csv_and_report_and_records_flags(council, tmp_path, caps
         (["--start", "2026-04-01", "--end", "30/09/2026"], "--end must be a date"),
         (["--start", "2026-04-01", "--end", "2026-09-30", "--release", "3"], "unknown release"),
         (["--start", "2026-04-01", "--end", "2026-09-30", "--release", "two"], "unknown release"),
+        (["--start", "2026-04-01", "--end", "9999-12-31"], "must end before 9999-12-31"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_no_file(tmp_path, args, message):
@@ -474,3 +475,12 @@ def test_postgresql_copy_writes_what_python_writes(council, practitioner, monkey
         )
         assert [dora_row[f"Adult {n} Linked Person_ID"] for n in (1, 2, 3)] == ["B7", "a10", "b7"]
         assert dora_row["No. of adults being cared for"] == "3" and dora_row["Total Hrs Caring per week"] == "0"
+
+
+def test_web_end_date_out_of_range_is_refused_beside_the_field(client, data_team):
+    client.force_login(data_team)
+    for action in ("csv", "dq", "check"):
+        response = client.post(
+            reverse("cld:extract"), {"start": PERIOD[0], "end": "9999-12-31", "release": 2, "action": action}
+        )
+        assert response.status_code == 200 and "must end before 9999-12-31" in response.content.decode()
