@@ -29,6 +29,20 @@ class KnownCountPaginator(Paginator):
         self.__dict__["count"] = count
 
 
+# What a row of My Forms shows: loading only these keeps 25 rows of four models cheap to build.
+MY_FORMS_COLUMNS = (
+    "status",
+    "returned_reason",
+    "start_date",
+    "completed_at",
+    "created_at",
+    "form_type__name",
+    "case__case_number",
+    "case__person__given_name",
+    "case__person__family_name",
+)
+
+
 @require_GET
 def my_forms(request):
     """Home: the forms for which the signed-in user is the Responsible User, by status, newest first."""
@@ -42,7 +56,7 @@ def my_forms(request):
         .filter(Form.objects.my_forms_filters(today)[chosen])
         .select_related("form_type", "case__person")
         .annotate(cld_failures=F("cld_quality__fields"))  # a column, not an object that is usually missing
-        .defer("answers")
+        .only(*MY_FORMS_COLUMNS)
         .order_by("-created_at", "-id")
     )
     page = KnownCountPaginator(forms, PER_PAGE, count=counts[chosen]).get_page(request.GET.get("page"))
@@ -156,7 +170,7 @@ def sign_off_list(request):
         sort = "longest"
     field, descending = SORTS[sort]
     page = keyset_page(
-        forms.select_related("form_type", "responsible_user", "case__person").defer("answers"),
+        forms.for_list("case__case_number", "case__person__given_name", "case__person__family_name"),
         field,
         descending=descending,
         after=request.GET.get("after"),

@@ -25,12 +25,14 @@ def render(form):
 def test_hints_are_markup_tied_to_their_control():
     html = render(Sample())
     assert '<div id="id_name_hint" class="form-text">As the person gives it.</div>' in html
-    assert '<input name="name" aria-describedby="id_name_hint" class="form-control" id="id_name" maxlength="10" ' in html
+    assert (
+        '<input name="name" aria-describedby="id_name_hint" class="form-control" id="id_name" maxlength="10" ' in html
+    )
     assert '<label class="form-label" for="id_name">Name</label>' in html
     assert '<legend class="form-label fs-6 mb-1">Pick</legend>' in html
     assert 'aria-describedby="id_choice_hint" required>' in html  # on each radio of a required group
     assert 'type="checkbox" name="many" id="id_many_0" value="x"><label' in html  # no required on a checkbox group
-    assert "<textarea name=\"note\"" in html and "&lt;div" not in html and "&quot;" not in html
+    assert '<textarea name="note"' in html and "&lt;div" not in html and "&quot;" not in html
     assert "A &lt;b&gt;" in html  # choice labels are text, escaped
 
 
