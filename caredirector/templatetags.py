@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from caredirector.links import url_for
+
 register = template.Library()
 
 
@@ -312,6 +314,12 @@ def _local(value):
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         return timezone.localtime(value)
     return value
+
+
+@register.simple_tag
+def link(name, *ids):
+    """{% url %} for pages addressed by ids alone, reversed once per name (caredirector/links.py)."""
+    return url_for(name, *ids)
 
 
 @register.filter
