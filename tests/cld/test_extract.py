@@ -484,3 +484,20 @@ def test_web_end_date_out_of_range_is_refused_beside_the_field(client, data_team
             reverse("cld:extract"), {"start": PERIOD[0], "end": "9999-12-31", "release": 2, "action": action}
         )
         assert response.status_code == 200 and "must end before 9999-12-31" in response.content.decode()
+
+
+def test_a_download_abandoned_half_way_leaves_the_connection_usable(council, monkeypatch):
+    """A browser that stops reading the file closes the stream mid-way: the COPY is cancelled, the next query works."""
+    from cld import extract_sql
+    from cld.extract import Labels, stream_csv_bytes
+
+    period = Period(*(datetime.date.fromisoformat(day) for day in PERIOD))
+    if connection.vendor == "postgresql":
+        monkeypatch.setattr(extract_sql, "COPY_CHUNK", 1)  # hand over each row as it comes: stop after the first
+        stream = extract_sql.copy_chunks(period, Labels(2), HEADERS)
+        assert next(stream)[1] == 1
+    else:
+        stream = stream_csv_bytes(period, Labels(2))
+        assert next(stream).startswith(b"LA Code,")
+    stream.close()
+    assert Form.objects.filter(pk=council["A"].pk).exists()
