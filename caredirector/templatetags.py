@@ -337,7 +337,7 @@ def ukdatetime(value):
     if not value:
         return ""
     value = _local(value)
-    return f"{value.day:02d}/{value.month:02d}/{value.year:04d} {value.hour:02d}:{value.minute:02d}"
+    return f"{ukdate(value)} {value.hour:02d}:{value.minute:02d}"
 
 
 @register.simple_tag

@@ -295,9 +295,7 @@ class FormQuerySet(models.QuerySet):
         """Forms for a list page: the columns a row shows (building 25 full forms with their relations took longer
         than the query), never the answers."""
         related = {path.rsplit("__", 1)[0] for path in extra if "__" in path}
-        return self.select_related("form_type", "responsible_user", *related).only(
-            *LIST_COLUMNS, *extra
-        )
+        return self.select_related("form_type", "responsible_user", *related).only(*LIST_COLUMNS, *extra)
 
     def for_page(self):
         # Seven tables at most: PostgreSQL plans a join of ten in about 10 ms, longer than it runs. Who returned a
