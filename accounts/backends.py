@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -10,6 +12,7 @@ PRELOADED_PERMISSIONS = tuple(f"accounts.{codename}" for codename, _ in User._me
 _CODENAMES = tuple(permission.split(".")[1] for permission in PRELOADED_PERMISSIONS)
 
 
+@functools.cache  # the text depends only on the database and the models: built once per process
 def _user_sql(vendor):
     """The user's row and, in one column, which of the preloaded permissions the user holds directly or by role.
 
@@ -35,7 +38,7 @@ def _user_sql(vendor):
         ) AS held_role_permissions
         FROM {User._meta.db_table} u WHERE u.id = %s
     """  # noqa: S608 - table names from the models; values are parameters
-    return sql, [User._meta.app_label, *_CODENAMES]
+    return sql, (User._meta.app_label, *_CODENAMES)
 
 
 class RoleBackend(ModelBackend):

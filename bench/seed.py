@@ -113,19 +113,21 @@ def staff():
     return [ids[f"bench_practitioner{i}"] for i in range(300)]
 
 
+def selectable_ids(*keys):
+    """The ids of the values a user can pick, for each of the code lists named."""
+    return {key: list(CodeValue.objects.of_list(key).selectable().values_list("pk", flat=True)) for key in keys}
+
+
 def people_and_cases(count, rng, practitioners):
-    codes = {
-        key: list(CodeValue.objects.of_list(key).selectable().values_list("pk", flat=True))
-        for key in (
-            "gender",
-            "ethnicity",
-            "client_type",
-            "primary_support_reason",
-            "accommodation_status",
-            "has_unpaid_carer",
-            "client_funding_status",
-        )
-    }
+    codes = selectable_ids(
+        "gender",
+        "ethnicity",
+        "client_type",
+        "primary_support_reason",
+        "accommodation_status",
+        "has_unpaid_carer",
+        "client_funding_status",
+    )
     today = datetime.date(2026, 11, 1)
 
     def person_rows():
@@ -205,17 +207,14 @@ def forms(total, rng, case_range, practitioners):
         blocks[form_type.pk] = (json.dumps(answers), context)
     event_types = CodeValue.objects.of_list("event_type")
     event = {v.label: v.pk for v in event_types}
-    pick = {
-        key: list(CodeValue.objects.of_list(key).selectable().values_list("pk", flat=True))
-        for key in (
-            "event_outcome",
-            "assessment_type",
-            "method_of_assessment",
-            "route_of_access",
-            "review_reason",
-            "review_outcomes_achieved",
-        )
-    }
+    pick = selectable_ids(
+        "event_outcome",
+        "assessment_type",
+        "method_of_assessment",
+        "route_of_access",
+        "review_reason",
+        "review_outcomes_achieved",
+    )
     first_case, last_case = case_range
     hot = [first_case + i for i in range(HOT_CLIENTS)]
     now = timezone.now()

@@ -96,14 +96,7 @@ def field(bound):
         )
     if isinstance(widget, forms.Select):
         selected = "" if value is None else str(value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (choice, mark_safe(" selected") if str(choice) == selected else "", label)
-                for choice, label in bound.field.choices
-            ),  # noqa: S308
-        )
+        options = _options(bound.field.choices, selected)
         control = format_html(
             '<select class="form-select{}" name="{}" id="{}"{}>{}</select>',
             invalid,
@@ -126,6 +119,15 @@ def field(bound):
         bound.label,
         control,
         after,
+    )
+
+
+def _options(choices, selected):
+    """The <option>s of a select, the one whose value is `selected` (a string) marked."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, mark_safe(" selected") if str(value) == selected else "", label) for value, label in choices),  # noqa: S308
     )
 
 
@@ -207,14 +209,7 @@ def cld_field(item):
                 described,
             )
         else:
-            options = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (choice, mark_safe(" selected") if str(choice) == current else "", text)  # noqa: S308 - constant
-                    for choice, text in bound.field.choices
-                ),
-            )
+            options = _options(bound.field.choices, current)
             widget = format_html(
                 '<select class="form-select{}" name="{}" id="{}"{}>{}</select>',
                 invalid,

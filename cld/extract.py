@@ -14,11 +14,11 @@ from datetime import date
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.urls import reverse
 
+from caredirector.links import url_for
 from cld import extract_sql
 from cld.models import CodeValue
-from cld.quality import BLANK_MANDATORY, INVALID, assess
+from cld.quality import BLANK_MANDATORY, INVALID, assess, is_carer
 
 HEADERS = [
     "LA Code",
@@ -118,7 +118,7 @@ class Labels:
                 mapped = value.label if value.in_release_1 else newest_r1.get(value.pk)
             # A value with no label in this release is written as recorded; the DQ report marks it invalid.
             self.label[value.pk] = mapped or value.label
-        self.carer_types = sorted(pk for pk, label in self.label.items() if is_carer_label(label))
+        self.carer_types = sorted(pk for pk, label in self.label.items() if is_carer(label))
         self.valid = {}
         for value in values:
             if value.in_release_2 if release == 2 else value.in_release_1:
@@ -126,10 +126,6 @@ class Labels:
 
     def __call__(self, pk):
         return self.label.get(pk, "") if pk else ""
-
-
-def is_carer_label(client_type):
-    return client_type.lower().startswith(("carer", "unpaid carer"))
 
 
 @dataclass
@@ -202,7 +198,7 @@ def form_events(period):
 def form_row(form, period, labels):
     """One extract row for a form's CLD event: person fields from the person record, event fields from the form."""
     person = form.case.person
-    carer = is_carer_label(labels(person.client_type_id))
+    carer = is_carer(labels(person.client_type_id))
     event_type = labels(form.cld_event_type_id)
     method = labels(form.cld_method_id)
     linked = sorted(other.la_person_id for other in person.cares_for.all())[:3] if carer else []
@@ -283,22 +279,14 @@ def csv_line(row):
     return [row[header] for header in HEADERS]
 
 
-class FormLinks:
-    """A form's page address from its id, without resolving the URL once per row of a million."""
-
-    PLACEHOLDER = 987654321
-
-    def __init__(self):
-        self.pattern = reverse("forms:form-edit", args=[self.PLACEHOLDER]).split(str(self.PLACEHOLDER))
-
-    def __call__(self, form_id):
-        return str(form_id).join(self.pattern)
+def form_link(form_id):
+    return url_for("forms:form-edit", form_id)
 
 
-def dq_line(form_id, row, categories, links):
+def dq_line(row, categories, link):
     """A line of the data-quality report: the form, a link to it, its failures, and every field's category."""
     reference = row["Event Reference"]
-    return [reference, links(form_id), len(failed_fields(categories)), *(categories[h] for h in HEADERS)]
+    return [reference, link, len(failed_fields(categories)), *(categories[h] for h in HEADERS)]
 
 
 def stream_csv_bytes(period, labels):
@@ -347,7 +335,6 @@ def run_extract(period, release, *, csv_file=None, dq_file=None, progress=None, 
     Memory does not grow with the rows. `write_csv` writes the extract alone, faster.
     """
     labels = Labels(release)
-    links = FormLinks()
     summary = Summary()
     csv_writer = csv.writer(csv_file) if csv_file is not None else None
     dq_writer = csv.writer(dq_file) if dq_file is not None else None
@@ -360,11 +347,12 @@ def run_extract(period, release, *, csv_file=None, dq_file=None, progress=None, 
     # One transaction: on PostgreSQL the server-side cursor reads one snapshot, so the file is consistent.
     with transaction.atomic():
         for form_id, row, categories in assessed_events(period, labels):
-            failed = summary.add(row, categories, (form_id, row["Event Reference"], links(form_id)))
+            link = form_link(form_id)
+            failed = summary.add(row, categories, (form_id, row["Event Reference"], link))
             if csv_writer:
                 csv_writer.writerow(csv_line(row))
             if dq_writer:
-                dq_writer.writerow(dq_line(form_id, row, categories, links))
+                dq_writer.writerow(dq_line(row, categories, link))
             if record_flags:
                 flags.append((form_id, failed))
                 if len(flags) >= CHUNK:

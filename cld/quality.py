@@ -97,7 +97,8 @@ def _date(text):
         return None
 
 
-def _is_carer(client_type):
+def is_carer(client_type):
+    """A carer's client type (Release 1 "Carer", Release 2 "Unpaid carer"), in either case."""
     return client_type.lower().startswith(("carer", "unpaid carer"))
 
 
@@ -109,7 +110,7 @@ def rules_for(row):
     """Return (mandatory, applicable) header sets for one row, following the event type and the person."""
     event = row.get("Event Type", "")
     client_type = row.get("Client Type", "")
-    carer = _is_carer(client_type)
+    carer = is_carer(client_type)
     mandatory = set(ALWAYS_MANDATORY)
     applicable = set(row) - SERVICE_ONLY
     if event != "Request":

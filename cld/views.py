@@ -12,11 +12,11 @@ from cld.extract import (
     DQ_HEADERS,
     RELEASES,
     ExtractError,
-    FormLinks,
     Labels,
     Period,
     assessed_events,
     dq_line,
+    form_link,
     run_extract,
     stream_csv_bytes,
 )
@@ -60,10 +60,9 @@ class Echo:
 def stream_report(period, release):
     """Yield the data-quality report line by line."""
     writer = csv.writer(Echo())
-    links = FormLinks()
     yield writer.writerow(DQ_HEADERS)
     for form_id, row, categories in assessed_events(period, Labels(release)):
-        yield writer.writerow(dq_line(form_id, row, categories, links))
+        yield writer.writerow(dq_line(row, categories, form_link(form_id)))
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,4 +1,3 @@
-import datetime
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
@@ -15,7 +14,16 @@ from django.views.decorators.http import require_GET
 
 from dashboards.charts import bar_chart
 from dashboards.keyset import keyset_page
-from forms_engine.models import WAITING_BANDS, AwaitingByDay, AwaitingByOwner, Form, FormType, MyFormsFilter
+from forms_engine.models import (
+    CASE_COLUMNS,
+    WAITING_BANDS,
+    AwaitingByDay,
+    AwaitingByOwner,
+    Form,
+    FormType,
+    MyFormsFilter,
+    band_days,
+)
 
 PER_PAGE = 25
 can_authorise = permission_required("accounts.authorise_forms", raise_exception=True)
@@ -29,20 +37,6 @@ class KnownCountPaginator(Paginator):
         self.__dict__["count"] = count
 
 
-# What a row of My Forms shows: loading only these keeps 25 rows of four models cheap to build.
-MY_FORMS_COLUMNS = (
-    "status",
-    "returned_reason",
-    "start_date",
-    "completed_at",
-    "created_at",
-    "form_type__name",
-    "case__case_number",
-    "case__person__given_name",
-    "case__person__family_name",
-)
-
-
 @require_GET
 def my_forms(request):
     """Home: the forms for which the signed-in user is the Responsible User, by status, newest first."""
@@ -54,9 +48,8 @@ def my_forms(request):
     forms = (
         Form.objects.filter(responsible_user=request.user)
         .filter(Form.objects.my_forms_filters(today)[chosen])
-        .select_related("form_type", "case__person")
+        .for_list("created_at", *CASE_COLUMNS)
         .annotate(cld_failures=F("cld_quality__fields"))  # a column, not an object that is usually missing
-        .only(*MY_FORMS_COLUMNS)
         .order_by("-created_at", "-id")
     )
     page = KnownCountPaginator(forms, PER_PAGE, count=counts[chosen]).get_page(request.GET.get("page"))
@@ -140,11 +133,10 @@ def _sign_off_bars(group, today):
 def _tallied_band_counts(today):
     """Forms in each waiting band, from the per-day tally: a day is in a band when today is low..high days later."""
     conditions = {}
-    for key, _label, low, high in WAITING_BANDS:
-        condition = Q(day__lte=today - datetime.timedelta(days=low))
-        if high is not None:
-            condition &= Q(day__gte=today - datetime.timedelta(days=high))
-        conditions[key] = Coalesce(Sum("count", filter=condition), 0)
+    for band in WAITING_BANDS:
+        first, last = band_days(band, today)
+        condition = Q(day__lte=last) if first is None else Q(day__range=(first, last))
+        conditions[band[0]] = Coalesce(Sum("count", filter=condition), 0)
     return AwaitingByDay.objects.aggregate(**conditions)
 
 
@@ -170,7 +162,7 @@ def sign_off_list(request):
         sort = "longest"
     field, descending = SORTS[sort]
     page = keyset_page(
-        forms.for_list("case__case_number", "case__person__given_name", "case__person__family_name"),
+        forms.for_list(*CASE_COLUMNS),
         field,
         descending=descending,
         after=request.GET.get("after"),

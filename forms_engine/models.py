@@ -253,6 +253,10 @@ LIST_COLUMNS = (
 )
 
 
+# A list row's client and case (for for_list, where a list shows them)
+CASE_COLUMNS = ("case__case_number", "case__person__given_name", "case__person__family_name")
+
+
 class FormQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=Form.OPEN_STATUSES)
@@ -303,12 +307,20 @@ class FormQuerySet(models.QuerySet):
         return self.select_related("form_type", "version", "responsible_user", "case__person", "cld_quality")
 
 
-def _waiting(band, today):
-    """The condition for forms completed between `low` and `high` whole days before today (high None: or more)."""
+def band_days(band, today):
+    """The first and last local day of completion in a waiting band: `high` to `low` whole days before today
+    (first None when the band has no upper end)."""
     _key, _label, low, high = band
-    condition = Q(completed_at__lt=_start_of_day(today - datetime.timedelta(days=low - 1)))
-    if high is not None:
-        condition &= Q(completed_at__gte=_start_of_day(today - datetime.timedelta(days=high)))
+    first = None if high is None else today - datetime.timedelta(days=high)
+    return first, today - datetime.timedelta(days=low)
+
+
+def _waiting(band, today):
+    """The condition for forms completed on the days of a waiting band."""
+    first, last = band_days(band, today)
+    condition = Q(completed_at__lt=_start_of_day(last + datetime.timedelta(days=1)))
+    if first is not None:
+        condition &= Q(completed_at__gte=_start_of_day(first))
     return condition
 
 

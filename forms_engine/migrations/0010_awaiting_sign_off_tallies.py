@@ -7,38 +7,75 @@ from django.conf import settings
 from django.db import migrations, models
 
 # Every change to a form moves it in or out of the awaiting set (status 'complete') in the same transaction: the
-# tallies cannot drift from the forms, whatever writes them (the app, the admin, a bulk update, COPY).
-TRIGGER = """
+# tallies cannot drift from the forms, whatever writes them (the app, the admin, a bulk update, COPY). The trigger
+# fires only when a column it counts is written, and takes its row locks in one order (owner rows before day rows,
+# lower key first), so two single-form changes cannot deadlock on the tallies.
+FUNCTION = """
 CREATE OR REPLACE FUNCTION forms_engine_tally_awaiting() RETURNS trigger AS $$
 DECLARE
     was boolean := TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'complete';
     now_in boolean := TG_OP IN ('INSERT', 'UPDATE') AND NEW.status = 'complete';
+    old_day date;
+    new_day date;
 BEGIN
-    IF was AND now_in AND OLD.form_type_id = NEW.form_type_id
-       AND OLD.responsible_user_id = NEW.responsible_user_id AND OLD.completed_at = NEW.completed_at THEN
-        RETURN NULL;
-    END IF;
     IF was THEN
-        UPDATE forms_engine_awaitingbyowner SET count = count - 1
-            WHERE form_type_id = OLD.form_type_id AND responsible_user_id = OLD.responsible_user_id;
-        UPDATE forms_engine_awaitingbyday SET count = count - 1
-            WHERE day = (OLD.completed_at AT TIME ZONE %(zone)s)::date;
+        old_day := (OLD.completed_at AT TIME ZONE %(zone)s)::date;
     END IF;
     IF now_in THEN
-        INSERT INTO forms_engine_awaitingbyowner (form_type_id, responsible_user_id, count)
-            VALUES (NEW.form_type_id, NEW.responsible_user_id, 1)
-            ON CONFLICT (form_type_id, responsible_user_id) DO UPDATE SET count = forms_engine_awaitingbyowner.count + 1;
-        INSERT INTO forms_engine_awaitingbyday (day, count)
-            VALUES ((NEW.completed_at AT TIME ZONE %(zone)s)::date, 1)
-            ON CONFLICT (day) DO UPDATE SET count = forms_engine_awaitingbyday.count + 1;
+        new_day := (NEW.completed_at AT TIME ZONE %(zone)s)::date;
+    END IF;
+    IF was AND now_in AND OLD.form_type_id = NEW.form_type_id
+       AND OLD.responsible_user_id = NEW.responsible_user_id AND old_day = new_day THEN
+        RETURN NULL;
+    END IF;
+    IF was AND now_in
+       AND (NEW.form_type_id, NEW.responsible_user_id) < (OLD.form_type_id, OLD.responsible_user_id) THEN
+        PERFORM forms_engine_tally_owner(NEW.form_type_id, NEW.responsible_user_id, 1);
+        PERFORM forms_engine_tally_owner(OLD.form_type_id, OLD.responsible_user_id, -1);
+    ELSE
+        IF was THEN
+            PERFORM forms_engine_tally_owner(OLD.form_type_id, OLD.responsible_user_id, -1);
+        END IF;
+        IF now_in THEN
+            PERFORM forms_engine_tally_owner(NEW.form_type_id, NEW.responsible_user_id, 1);
+        END IF;
+    END IF;
+    IF was AND now_in AND new_day < old_day THEN
+        PERFORM forms_engine_tally_day(new_day, 1);
+        PERFORM forms_engine_tally_day(old_day, -1);
+    ELSE
+        IF was THEN
+            PERFORM forms_engine_tally_day(old_day, -1);
+        END IF;
+        IF now_in THEN
+            PERFORM forms_engine_tally_day(new_day, 1);
+        END IF;
     END IF;
     RETURN NULL;
 END;
-$$ LANGUAGE plpgsql;
-
-CREATE TRIGGER forms_engine_tally_awaiting AFTER INSERT OR UPDATE OR DELETE ON forms_engine_form
-    FOR EACH ROW EXECUTE FUNCTION forms_engine_tally_awaiting();
+$$ LANGUAGE plpgsql
 """
+HELPERS = [
+    """
+CREATE OR REPLACE FUNCTION forms_engine_tally_owner(type_id bigint, user_id bigint, delta integer) RETURNS void AS $$
+    INSERT INTO forms_engine_awaitingbyowner (form_type_id, responsible_user_id, count) VALUES (type_id, user_id, delta)
+    ON CONFLICT (form_type_id, responsible_user_id) DO UPDATE SET count = forms_engine_awaitingbyowner.count + delta;
+$$ LANGUAGE sql
+""",
+    """
+CREATE OR REPLACE FUNCTION forms_engine_tally_day(on_day date, delta integer) RETURNS void AS $$
+    INSERT INTO forms_engine_awaitingbyday (day, count) VALUES (on_day, delta)
+    ON CONFLICT (day) DO UPDATE SET count = forms_engine_awaitingbyday.count + delta;
+$$ LANGUAGE sql
+""",
+]
+TRIGGER = [
+    "DROP TRIGGER IF EXISTS forms_engine_tally_awaiting ON forms_engine_form",
+    "CREATE TRIGGER forms_engine_tally_awaiting "
+    "AFTER INSERT OR DELETE OR UPDATE OF status, form_type_id, responsible_user_id, completed_at "
+    "ON forms_engine_form FOR EACH ROW EXECUTE FUNCTION forms_engine_tally_awaiting()",
+]
+
 BACKFILL = [
     "LOCK TABLE forms_engine_form IN SHARE ROW EXCLUSIVE MODE",  # no form changes until the trigger is in place
     "INSERT INTO forms_engine_awaitingbyowner (form_type_id, responsible_user_id, count) "
@@ -57,15 +94,22 @@ def install(apps, schema_editor):
     zone = f"'{settings.TIME_ZONE}'"  # local days, as the chart's waiting bands count them
     for statement in BACKFILL:
         schema_editor.execute(statement % {"zone": zone})
-    function, trigger = TRIGGER.split("\nCREATE TRIGGER")
-    schema_editor.execute(function % {"zone": zone})
-    schema_editor.execute("CREATE TRIGGER" + trigger)
+    for statement in HELPERS:
+        schema_editor.execute(statement)
+    schema_editor.execute(FUNCTION % {"zone": zone})
+    for statement in TRIGGER:
+        schema_editor.execute(statement)
 
 
 def remove(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP TRIGGER IF EXISTS forms_engine_tally_awaiting ON forms_engine_form")
-        schema_editor.execute("DROP FUNCTION IF EXISTS forms_engine_tally_awaiting()")
+        for function in (
+            "forms_engine_tally_awaiting()",
+            "forms_engine_tally_owner(bigint, bigint, integer)",
+            "forms_engine_tally_day(date, integer)",
+        ):
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {function}")
 
 
 class Migration(migrations.Migration):
