@@ -53,9 +53,14 @@ def _value(row, field):
     return row
 
 
-def keyset_page(queryset, field, *, descending=False, after=None, before=None, size=25):
-    """Return the page of rows sorted by (field, pk) that follows cursor `after` or precedes cursor `before`."""
-    total = queryset.order_by()[: COUNT_CAP + 1].count()
+def keyset_page(queryset, field, *, descending=False, after=None, before=None, size=25, total=None):
+    """Return the page of rows sorted by (field, pk) that follows cursor `after` or precedes cursor `before`.
+
+    `total` is the number of rows when the caller knows it exactly (a tally); otherwise they are counted, up to a cap.
+    """
+    capped = total is None
+    if capped:
+        total = queryset.order_by()[: COUNT_CAP + 1].count()
     forward = before is None
     cursor = _decode(after) if forward and after else (_decode(before) if before else None)
     later = (not descending) == forward  # walking towards larger keys?
@@ -85,6 +90,8 @@ def keyset_page(queryset, field, *, descending=False, after=None, before=None, s
     else:
         previous_cursor = _encode(_value(first, field), first.pk) if more and first else None
         next_cursor = _encode(_value(last, field), last.pk) if last else None
+    if not capped:
+        return KeysetPage(rows, next_cursor, previous_cursor, total, False)
     return KeysetPage(rows, next_cursor, previous_cursor, min(total, COUNT_CAP), total > COUNT_CAP)
 
 

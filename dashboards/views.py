@@ -130,14 +130,36 @@ def _sign_off_bars(group, today):
     ]
 
 
+def _band_days(band, today):
+    """The per-day tally rows of a waiting band: a day is in it when today is low..high days later."""
+    first, last = band_days(band, today)
+    return Q(day__lte=last) if first is None else Q(day__range=(first, last))
+
+
 def _tallied_band_counts(today):
-    """Forms in each waiting band, from the per-day tally: a day is in a band when today is low..high days later."""
-    conditions = {}
-    for band in WAITING_BANDS:
-        first, last = band_days(band, today)
-        condition = Q(day__lte=last) if first is None else Q(day__range=(first, last))
-        conditions[band[0]] = Coalesce(Sum("count", filter=condition), 0)
+    """Forms in each waiting band, from the per-day tally."""
+    conditions = {band[0]: Coalesce(Sum("count", filter=_band_days(band, today)), 0) for band in WAITING_BANDS}
     return AwaitingByDay.objects.aggregate(**conditions)
+
+
+def _tallied_total(selection, today):
+    """The exact number of forms behind a bar, from the tallies, or None where there are none (SQLite).
+
+    Counting the forms themselves walks up to 10,000 index entries per page view (4 ms at 1,000,000 forms); a tally
+    sum reads a few dozen rows, and it is exact however many forms wait.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    if "age" in selection:
+        band = next(band for band in WAITING_BANDS if band[0] == selection["age"])
+        tallies = AwaitingByDay.objects.filter(_band_days(band, today))
+    else:
+        tallies = AwaitingByOwner.objects.all()
+        if "type" in selection:
+            tallies = tallies.filter(form_type_id=selection["type"])
+        if "user" in selection:
+            tallies = tallies.filter(responsible_user_id=selection["user"])
+    return tallies.aggregate(total=Coalesce(Sum("count"), 0))["total"]
 
 
 # sort: (field, descending); ties are broken by id, so every sort is a keyset an index can serve
@@ -168,6 +190,7 @@ def sign_off_list(request):
         after=request.GET.get("after"),
         before=request.GET.get("before"),
         size=PER_PAGE,
+        total=_tallied_total(selection, today),
     )
     rows = [(form, (today - form.completed_on).days) for form in page.rows]
     here = request.get_full_path()

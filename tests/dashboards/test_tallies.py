@@ -5,6 +5,8 @@ from collections import Counter
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from dashboards.views import _tallied_band_counts
@@ -74,3 +76,36 @@ def test_band_counts_from_the_tally_match_the_forms():
     today = timezone.localdate()
     assert _tallied_band_counts(today) == Form.objects.awaiting_sign_off().waiting_band_counts(today)
     assert _tallied_band_counts(today) == {"0-2": 1 + 3, "3-5": 4 + 6, "6-10": 7 + 11, "11+": 12 + 401}
+
+
+def test_sign_off_list_totals_come_exact_from_the_tallies_without_counting_forms(client, monkeypatch):
+    """Beyond the 10,000 a count would stop at, the list still says how many forms wait: the tallies know."""
+    import dashboards.keyset
+
+    alice, bob, manager = UserFactory(), UserFactory(), UserFactory(roles=["Manager"])
+    review, plan = FormTypeFactory(multiple_open_allowed=True), FormTypeFactory(multiple_open_allowed=True)
+    case = CaseFactory()
+    bulk_forms(30, status="complete", form_type=review, responsible_user=alice, case=case, completed_days_ago=2)
+    bulk_forms(12, status="complete", form_type=plan, responsible_user=alice, case=case, completed_days_ago=20)
+    bulk_forms(7, status="complete", form_type=plan, responsible_user=bob, case=case, completed_days_ago=9)
+    bulk_forms(9, status="in_progress", form_type=review, responsible_user=bob, case=case)
+    monkeypatch.setattr(dashboards.keyset, "COUNT_CAP", 5)  # a count would stop at 5 and say "5+"
+    client.force_login(manager)
+    for query, expected in (
+        ({"type": review.pk}, 30),
+        ({"type": plan.pk}, 19),
+        ({"user": alice.pk}, 42),
+        ({"user": bob.pk}, 7),
+        ({"age": "0-2"}, 30),
+        ({"age": "3-5"}, 0),
+        ({"age": "6-10"}, 7),
+        ({"age": "11+"}, 12),
+        ({}, 49),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("dashboards:sign-off-list"), query)
+        page = response.context["page"]
+        assert (page.total, page.total_capped) == (expected, False), query
+        assert f"{expected} form{'' if expected == 1 else 's'} awaiting sign-off" in response.content.decode()
+        counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "forms_engine_form" in q["sql"]]
+        assert counts == [], counts
