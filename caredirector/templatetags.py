@@ -1,13 +1,15 @@
 """Template tags every page may use without {% load %}: the error summary, form fields and icons."""
 
 import datetime
+from urllib.parse import quote
 
 from django import forms, template
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
+from caredirector.html import html, join
 from caredirector.links import url_for
 
 register = template.Library()
@@ -49,27 +51,29 @@ def field(bound):
     described = " ".join(filter(None, [error_id, hint_id]))
     invalid = " is-invalid" if errors else ""
     # Built from safe pieces only: adding a plain "" to safe text would give plain text, escaped later.
-    aria = format_html(' aria-describedby="{}"', described) if described else mark_safe("")  # noqa: S308
+    aria = html(' aria-describedby="{}"', described) if described else mark_safe("")  # noqa: S308
     if errors:
         aria += mark_safe(' aria-invalid="true"')  # noqa: S308 - constant
     if bound.field.required and bound.form.use_required_attribute and widget.use_required_attribute(bound.initial):
         aria += mark_safe(" required")  # noqa: S308 - constant, as Django's own widgets would say
     after = mark_safe("")  # noqa: S308 - empty
     if errors:
-        after += format_html('<div id="{}" class="invalid-feedback d-block">{}</div>', error_id, " ".join(errors))
+        after += html('<div id="{}" class="invalid-feedback d-block">{}</div>', error_id, " ".join(errors))
     if hint_id:
-        after += format_html('<div id="{}" class="form-text">{}</div>', hint_id, bound.help_text)
+        after += html('<div id="{}" class="form-text">{}</div>', hint_id, bound.help_text)
     value = bound.value()
     kind = _choice_input(widget)
     if kind:
         chosen = {
             str(item) for item in (value if isinstance(value, list | tuple) else [value]) if item not in (None, "")
         }
-        options = format_html_join(
-            "",
+        template = (
             '<div class="form-check"><input class="form-check-input{}" type="{}" name="{}" id="{}_{}" value="{}"{}{}>'
-            '<label class="form-check-label" for="{}_{}">{}</label></div>',
-            (
+            '<label class="form-check-label" for="{}_{}">{}</label></div>'
+        )
+        options = join(
+            html(template, *values)
+            for values in (
                 (
                     invalid,
                     kind,
@@ -84,9 +88,9 @@ def field(bound):
                     label,
                 )  # noqa: S308
                 for index, (choice, label) in enumerate(bound.field.choices)
-            ),
+            )
         )
-        return format_html(
+        return html(
             '<div class="mb-3" id="div_{}"><fieldset><legend class="form-label fs-6 mb-1">{}</legend>{}{}</fieldset>'
             "</div>",
             field_id,
@@ -97,7 +101,7 @@ def field(bound):
     if isinstance(widget, forms.Select):
         selected = "" if value is None else str(value)
         options = _options(bound.field.choices, selected)
-        control = format_html(
+        control = html(
             '<select class="form-select{}" name="{}" id="{}"{}>{}</select>',
             invalid,
             bound.html_name,
@@ -112,7 +116,7 @@ def field(bound):
         if errors:
             extra["aria-invalid"] = "true"
         control = _input(bound, extra)
-    return format_html(
+    return html(
         '<div class="mb-3" id="div_{}"><label class="form-label" for="{}">{}</label>{}{}</div>',
         field_id,
         field_id,
@@ -124,10 +128,9 @@ def field(bound):
 
 def _options(choices, selected):
     """The <option>s of a select, the one whose value is `selected` (a string) marked."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((value, mark_safe(" selected") if str(value) == selected else "", label) for value, label in choices),  # noqa: S308
+    return join(
+        html('<option value="{}"{}>{}</option>', value, mark_safe(" selected") if str(value) == selected else "", label)  # noqa: S308
+        for value, label in choices
     )
 
 
@@ -137,11 +140,11 @@ def _input(bound, extra):
     attrs = bound.build_widget_attrs(widget.build_attrs(widget.attrs, extra), widget)
     value = widget.format_value(bound.value())
     if isinstance(widget, forms.Textarea):
-        return format_html('<textarea name="{}"{}>\n{}</textarea>', bound.html_name, flatatt(attrs), value or "")
+        return html('<textarea name="{}"{}>\n{}</textarea>', bound.html_name, flatatt(attrs), value or "")
     attrs = {"type": widget.input_type, **attrs}
     if value is not None:
         attrs["value"] = value
-    return format_html('<input name="{}"{}>', bound.html_name, flatatt(attrs))
+    return html('<input name="{}"{}>', bound.html_name, flatatt(attrs))
 
 
 @register.simple_tag
@@ -151,26 +154,26 @@ def cld_field(item):
     field_id = bound.auto_id
     errors = bound.errors
     invalid = " is-invalid" if errors else ""
-    marker = format_html(
+    marker = html(
         '<span class="badge text-bg-light" data-required-marker{}>Required to complete</span>',
         "" if item["required"] else mark_safe(" hidden"),  # noqa: S308 - constant
     )
     hint_id = f"{field_id}_help"
-    described = format_html(' aria-describedby="{}"', hint_id) if bound.help_text else ""
+    described = html(' aria-describedby="{}"', hint_id) if bound.help_text else ""
     hint = (
-        format_html('<div id="{}" class="form-text mt-0 mb-1">{}</div>', hint_id, bound.help_text)
-        if bound.help_text
-        else ""
+        html('<div id="{}" class="form-text mt-0 mb-1">{}</div>', hint_id, bound.help_text) if bound.help_text else ""
     )
     value = bound.value()
     current = "" if value is None else str(value)
     if isinstance(bound.field.widget, forms.RadioSelect):
         option_help = {str(option.value): option.help_text for option in item["options"] if option.help_text}
-        radios = format_html_join(
-            "",
+        template = (
             '<div class="form-check"><input class="form-check-input{}" type="radio" name="{}" id="{}_{}" value="{}"{}>'
-            '<label class="form-check-label" for="{}_{}">{}</label>{}</div>',
-            (
+            '<label class="form-check-label" for="{}_{}">{}</label>{}</div>'
+        )
+        radios = join(
+            html(template, *values)
+            for values in (
                 (
                     invalid,
                     bound.html_name,
@@ -181,14 +184,14 @@ def cld_field(item):
                     field_id,
                     index,
                     label,
-                    format_html('<div class="form-text mt-0">{}</div>', option_help[str(choice)])
+                    html('<div class="form-text mt-0">{}</div>', option_help[str(choice)])
                     if str(choice) in option_help
                     else "",
                 )
                 for index, (choice, label) in enumerate(bound.field.choices)
-            ),
+            )
         )
-        control = format_html(
+        control = html(
             '<fieldset{}><legend class="form-label fs-6 mb-1">{} {}</legend>{}{}</fieldset>',
             described,
             bound.label,
@@ -197,9 +200,9 @@ def cld_field(item):
             radios,
         )
     else:
-        label = format_html('<label class="form-label" for="{}">{} {}</label>{}', field_id, bound.label, marker, hint)
+        label = html('<label class="form-label" for="{}">{} {}</label>{}', field_id, bound.label, marker, hint)
         if item["name"] == "caring_hours":
-            widget = format_html(
+            widget = html(
                 '<input type="number" min="0" max="168" step="1" inputmode="numeric" class="form-control w-auto{}" '
                 'name="{}" id="{}" value="{}"{}>',
                 invalid,
@@ -210,7 +213,7 @@ def cld_field(item):
             )
         else:
             options = _options(bound.field.choices, current)
-            widget = format_html(
+            widget = html(
                 '<select class="form-select{}" name="{}" id="{}"{}>{}</select>',
                 invalid,
                 bound.html_name,
@@ -219,12 +222,12 @@ def cld_field(item):
                 options,
             )
         control = label + widget
-    errors_html = format_html_join("", '<div class="invalid-feedback d-block">{}</div>', ((e,) for e in errors))
-    return format_html(
+    errors_html = join(html('<div class="invalid-feedback d-block">{}</div>', error) for error in errors)
+    return html(
         '<div class="mb-3" data-cld-field="{}"{}{}>{}{}</div>',
         item["name"],
         "" if item["shown"] else mark_safe(" hidden"),  # noqa: S308 - constant
-        format_html(' data-default="{}"', item["default"]) if item["default"] else "",
+        html(' data-default="{}"', item["default"]) if item["default"] else "",
         control,
         errors_html,
     )
@@ -262,14 +265,14 @@ ICON_PATHS = {  # 16x16 outlines
 def icon(name, label=""):
     """Draw a small inline SVG icon; with a label it is announced, without one it is decorative."""
     if label:
-        return format_html(
+        return html(
             '<svg class="icon" viewBox="0 0 16 16" role="img" aria-label="{}" focusable="false"><title>{}</title>'
             '<path d="{}"/></svg>',
             label,
             label,
             ICON_PATHS[name],
         )
-    return format_html(
+    return html(
         '<svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path d="{}"/></svg>',
         ICON_PATHS[name],
     )
@@ -287,7 +290,7 @@ def status_badge(form):
     """The form's status as a badge, and a second badge when it came back from a manager."""
     status = form.status
     colour, label = BADGES[status]
-    badge = format_html('<span class="badge text-bg-{}">{}</span>', colour, label)
+    badge = html('<span class="badge text-bg-{}">{}</span>', colour, label)
     if status == "in_progress" and form.returned_reason:
         badge += mark_safe(' <span class="badge text-bg-warning">Returned for amendment</span>')  # noqa: S308 - constant
     return badge
@@ -340,7 +343,7 @@ def open_link(form, query=""):
     """The button that opens a form from a list: View Only for a Closed form, Edit otherwise."""
     closed = form.status == "closed"
     action = "View Only" if closed else "Edit"
-    return format_html(
+    return html(
         '<a href="{}{}" class="btn btn-sm {}" title="{}">{}<span class="visually-hidden">{}: {} {}</span></a>',
         form.get_absolute_url(),
         query,
@@ -350,4 +353,93 @@ def open_link(form, query=""):
         action,
         form.form_type,
         form.reference,
+    )
+
+
+# The rows of the form lists, built in Python: a row of the template language cost about 150 microseconds, this 15.
+_TABLE_WARNING = mark_safe(' class="table-warning"')  # noqa: S308 - constant
+_PENCIL = icon("pencil")
+
+
+@register.simple_tag
+def my_forms_rows(forms):
+    """My Forms: the table rows of a page of the user's forms (with cld_failures annotated)."""
+    rows = []
+    for form in forms:
+        returned = form.status == "in_progress" and form.returned_reason
+        notes = []
+        if returned:
+            reason = Truncator(form.returned_reason).chars(160)
+            notes.append(html('<div class="small mt-1"><strong>Manager\'s reason:</strong> {}</div>', reason))
+        if form.cld_failures:
+            notes.append(
+                html(
+                    '<div class="small mt-1"><span class="badge text-bg-danger">CLD data quality</span> {}</div>',
+                    ", ".join(form.cld_failures),
+                )
+            )
+        case = form.case
+        rows.append(
+            html(
+                '<tr{}><td>{}</td><th scope="row">{}<div class="small fw-normal text-body-secondary">{}</div></th>'
+                '<td>{}{}</td><td>{}</td><td class="text-nowrap"><a href="{}">{}</a></td><td>{}</td><td>{}</td></tr>',
+                _TABLE_WARNING if returned else "",
+                open_link(form),
+                form.form_type,
+                form.reference,
+                status_badge(form),
+                join(notes),
+                case.person.full_name,
+                case.get_absolute_url(),
+                case.case_number,
+                ukdate(form.start_date),
+                ukdate(form.completed_at) or "–",
+            )
+        )
+    return join(rows)
+
+
+@register.simple_tag
+def case_forms_rows(forms):
+    """Forms (Case): the table rows of a page of the case's forms."""
+    return join(
+        html(
+            '<tr><td>{}</td><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+            "</tr>",
+            open_link(form),
+            form.form_type,
+            form.reference,
+            status_badge(form),
+            form.responsible_user,
+            ukdate(form.start_date),
+            ukdate(form.completed_at) or "–",
+            ukdate(form.closed_on) or "–",
+        )
+        for form in forms
+    )
+
+
+@register.simple_tag
+def sign_off_rows(rows, back):
+    """Forms to Sign-Off: the table rows of (form, days waiting) pairs; each form opens with `back` as its next page."""
+    query = f"?next={quote(back, safe='/')}"
+    return join(
+        html(
+            '<tr><td><a href="{}{}" class="btn btn-sm btn-outline-primary" title="Edit">{}'
+            '<span class="visually-hidden">Edit: {} {} for {}</span></a></td><td>{}</td><th scope="row">{}</th>'
+            "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            form.get_absolute_url(),
+            query,
+            _PENCIL,
+            form.form_type,
+            form.reference,
+            form.case.person.full_name,
+            form.case.case_number,
+            form.case.person.full_name,
+            form.form_type,
+            form.responsible_user,
+            ukdate(form.completed_at),
+            days,
+        )
+        for form, days in rows
     )
