@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 
-from cld.models import DESCRIPTION_FIELDS, CldConditionalRule, CldField, CldFieldRule, CodeValue
+from cld.models import DESCRIPTION_FIELDS, CldConditionalRule, CldField, CldFieldRule, CodeValue, choice_list
 from cld.rules import Condition, Rule, decision_table, field_states
 from forms_engine.models import CLD_CODE_FIELDS, YES_NO, cld_column
 
@@ -70,13 +70,21 @@ class CldContext:
     """What the block needs for one form type, in three queries: its rules, the national conditions, the codes."""
 
     def __init__(self, form_type, stored_ids=()):
-        rule_rows = list(CldFieldRule.objects.filter(form_type=form_type).select_related("event_type"))
-        self.rules = [Rule(r.event_type_id, r.field, r.shown, r.required) for r in rule_rows]
+        # Plain rows, not model instances: this runs on every form page and every save.
+        rule_rows = CldFieldRule.objects.filter(form_type=form_type).values_list(
+            "event_type_id", "field", "shown", "required", "choices", "default_value_id"
+        )
+        self.rules, self.description_choices, self.defaults = [], {}, {}
+        for event_type, field, shown, required, choices, default in rule_rows:
+            self.rules.append(Rule(event_type, field, shown, required))
+            if field in DESCRIPTION_FIELDS:
+                self.description_choices[field] = choice_list(choices)
+            if default:
+                self.defaults[field] = str(default)
         self.conditions = [
-            Condition(c.field, c.effect, c.when_field, c.when_value_id) for c in CldConditionalRule.objects.all()
+            Condition(*row)
+            for row in CldConditionalRule.objects.values_list("field", "effect", "when_field", "when_value_id")
         ]
-        self.description_choices = {r.field: r.choice_list() for r in rule_rows if r.field in DESCRIPTION_FIELDS}
-        self.defaults = {r.field: str(r.default_value_id) for r in rule_rows if r.default_value_id}
         codes = (
             CodeValue.objects.filter(code_list__key__in=set(CODE_LISTS.values()))
             .filter(Q(selectable=True) | Q(pk__in=[pk for pk in stored_ids if pk]))

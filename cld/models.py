@@ -127,6 +127,11 @@ class CldField(models.TextChoices):
     LONG_TERM_SUPPORT = "long_term_support", "Long Term Support Services (SALT)"
 
 
+def choice_list(text):
+    """The choices of a rule or question typed one per line, blank lines and surrounding spaces dropped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 DESCRIPTION_FIELDS = {
     CldField.EVENT_DESCRIPTION_ASSESSMENT,
     CldField.EVENT_DESCRIPTION_REQUEST,
@@ -177,7 +182,7 @@ class CldFieldRule(models.Model):
             raise ValidationError({"choices": "Only the Event Description fields take a list of choices."})
 
     def choice_list(self):
-        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+        return choice_list(self.choices)
 
 
 class CldConditionalRule(models.Model):

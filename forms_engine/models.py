@@ -12,7 +12,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from caredirector.links import url_for
-from cld.models import code_value_field
+from cld.models import choice_list, code_value_field
 
 YES_NO = [("Yes", "Yes"), ("No", "No")]
 
@@ -169,7 +169,7 @@ class Question(models.Model):
             raise ValidationError({"choices": "Each choice must be different."})
 
     def choice_list(self):
-        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+        return choice_list(self.choices)
 
     def as_definition(self):
         return {
