@@ -4,7 +4,6 @@ import datetime
 from urllib.parse import quote
 
 from django import forms, template
-from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -140,11 +139,18 @@ def _input(bound, extra):
     attrs = bound.build_widget_attrs(widget.build_attrs(widget.attrs, extra), widget)
     value = widget.format_value(bound.value())
     if isinstance(widget, forms.Textarea):
-        return html('<textarea name="{}"{}>\n{}</textarea>', bound.html_name, flatatt(attrs), value or "")
+        return html('<textarea name="{}"{}>\n{}</textarea>', bound.html_name, _attributes(attrs), value or "")
     attrs = {"type": widget.input_type, **attrs}
     if value is not None:
         attrs["value"] = value
-    return html('<input name="{}"{}>', bound.html_name, flatatt(attrs))
+    return html('<input name="{}"{}>', bound.html_name, _attributes(attrs))
+
+
+def _attributes(attrs):
+    """Django's flatatt(): name="value" pairs, then the names of attributes that are True, each sorted by name."""
+    pairs = sorted((name, value) for name, value in attrs.items() if not isinstance(value, bool | None))
+    flags = sorted(name for name, value in attrs.items() if value is True)
+    return join([*(html(' {}="{}"', name, value) for name, value in pairs), *(html(" {}", name) for name in flags)])
 
 
 @register.simple_tag

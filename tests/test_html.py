@@ -57,3 +57,18 @@ def test_every_list_row_escapes_names_types_reasons_and_flags(client, practition
     client.force_login(practitioner)
     page = client.get(reverse("home")).content.decode()
     assert "Reason &lt;script&gt;alert(" in page and "Flag &lt;script&gt;alert(" in page
+
+
+@given(
+    st.dictionaries(
+        st.text(alphabet="abcdefgh-", min_size=1, max_size=6),
+        st.one_of(st.booleans(), st.none(), st.text(max_size=10), st.integers()),
+        max_size=8,
+    )
+)
+def test_attributes_are_written_as_djangos_flatatt_writes_them(attrs):
+    from django.forms.utils import flatatt
+
+    from caredirector.templatetags import _attributes
+
+    assert _attributes(attrs) == flatatt(attrs)
