@@ -26,3 +26,11 @@ def test_a_query_run_again_on_a_connection_is_prepared_not_planned_again():
     ]
     assert len(prepared) == 1, prepared_statements()
     assert "$1" in prepared[0]  # parameters bound apart from the text, so one statement serves every user
+
+
+def test_status_is_writes_only_a_status_into_the_sql():
+    awaiting = Form.objects.filter(status__is=Form.Status.COMPLETE)
+    sql, params = awaiting.query.sql_with_params()
+    assert "= 'complete'" in sql and "complete" not in params
+    with pytest.raises(ValueError, match="takes a status"):
+        str(Form.objects.filter(status__is="complete' OR '1'='1").query)

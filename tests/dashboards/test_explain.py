@@ -1,10 +1,12 @@
 """The sign-off chart and list are served from the partial indexes of the awaiting set (PostgreSQL, 50,000 forms)."""
 
 import json
+import re
 
 import pytest
 from django.db import connection
 from django.utils import timezone
+from psycopg.sql import Literal
 
 from dashboards.views import SORTS
 from forms_engine.models import Form
@@ -93,6 +95,38 @@ def test_list_page_uses_the_awaiting_index(fifty_thousand_forms, bar):
         f"sign-off list ({bar} bar) SQL on 50,000 forms: {result['Execution Time']:.1f} ms using "
         f"{', '.join(sorted(used))}"
     )
+
+
+def generic_plan(queryset):
+    """The plan PostgreSQL keeps for the query as a prepared statement, made without knowing its parameters."""
+    sql, params = queryset.query.sql_with_params()
+    numbered = iter(range(1, len(params) + 1))
+    sql = re.sub("%s", lambda _: f"${next(numbered)}", sql).replace("%%", "%")
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        try:
+            cursor.execute(f"PREPARE generic_plan_probe AS {sql}")
+            arguments = ", ".join(Literal(value).as_string(connection.connection) for value in params)
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE generic_plan_probe({arguments})")
+            result = cursor.fetchone()[0]
+        finally:
+            cursor.execute("DEALLOCATE ALL; RESET plan_cache_mode")
+    return (result if isinstance(result, list) else json.loads(result))[0]
+
+
+@pytest.mark.parametrize("bar", ["type", "age"])
+def test_prepared_list_query_still_uses_the_awaiting_index(fifty_thousand_forms, bar):
+    """The status is written into the SQL (status__is), so the plan kept for a prepared statement can use the partial
+    indexes: with the status sent as a parameter it scanned the whole form table (700 ms at 1,000,000 forms)."""
+    awaiting = Form.objects.awaiting_sign_off()
+    if bar == "type":
+        awaiting = awaiting.filter(form_type=fifty_thousand_forms[2])
+    else:
+        awaiting = awaiting.waiting_band("3-5", timezone.localdate())
+    result = generic_plan(awaiting.for_list().order_by("completed_at", "pk")[:26])
+    used = indexes_used(result["Plan"])
+    assert used & set(AWAITING_INDEXES), json.dumps(result["Plan"])[:2000]
+    assert "Seq Scan" not in json.dumps(result["Plan"]), json.dumps(result["Plan"])[:2000]
 
 
 def form_rows_read(node):
