@@ -24,7 +24,10 @@ HISTORY_PER_PAGE = 50
 def case_forms(request, pk):
     """List the forms recorded on one case: Forms (Case)."""
     case = get_object_or_404(Case.objects.for_list(), pk=pk)
-    page = Paginator(case.forms.for_list(), FORMS_PER_PAGE).get_page(request.GET.get("page"))
+    # The page's ids first, then those forms with their type and user. As one query, the plan PostgreSQL keeps for
+    # it (made for a typical case of about ten forms) joined all of a 1,200-form client's forms before sorting them.
+    page = Paginator(case.forms.values_list("pk", flat=True), FORMS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(Form.objects.for_list().filter(pk__in=list(page.object_list))) if page.object_list else []
     return render(request, "forms_engine/case_forms.html", {"case": case, "page": page})
 
 
