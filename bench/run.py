@@ -441,7 +441,7 @@ def report(path, args, info, seed_seconds, results, printing, extract, mixed):
     lines += [
         "",
         f"Sign-off list page 1,000 against page 1: {first['50'][0] and deep['50'][0] / first['50'][0]:.2f}× the median "
-        "latency (target ≤ 1.5×; keyset pagination, count capped at 10,000).",
+        "latency (target ≤ 1.5×; keyset pagination, its total from the tallies).",
         "",
         "## Print to Word (50 questions + CLD block)",
         f"- one print at a time: median {printing['single_median']:.0f} ms per request (target ≤ 150 ms server time)",
