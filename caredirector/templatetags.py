@@ -5,10 +5,10 @@ from urllib.parse import quote
 
 from django import forms, template
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from caredirector.html import html, join
+from caredirector.html import esc, html, join
 from caredirector.links import url_for
 
 register = template.Library()
@@ -66,26 +66,15 @@ def field(bound):
         chosen = {
             str(item) for item in (value if isinstance(value, list | tuple) else [value]) if item not in (None, "")
         }
-        template = (
-            '<div class="form-check"><input class="form-check-input{}" type="{}" name="{}" id="{}_{}" value="{}"{}{}>'
-            '<label class="form-check-label" for="{}_{}">{}</label></div>'
+        # One choice is one line of markup: what every choice shares is escaped once, not once per choice.
+        name, fid = esc(bound.html_name), esc(field_id)
+        head = (
+            f'<div class="form-check"><input class="form-check-input{invalid}" type="{kind}" name="{name}" id="{fid}_'
         )
-        options = join(
-            html(template, *values)
-            for values in (
-                (
-                    invalid,
-                    kind,
-                    bound.html_name,
-                    field_id,
-                    index,
-                    choice,
-                    mark_safe(" checked") if str(choice) in chosen else "",
-                    aria,
-                    field_id,
-                    index,
-                    label,
-                )  # noqa: S308
+        options = SafeString(
+            "".join(
+                f'{head}{index}" value="{esc(choice)}"{" checked" if str(choice) in chosen else ""}{aria}>'
+                f'<label class="form-check-label" for="{fid}_{index}">{esc(label)}</label></div>'
                 for index, (choice, label) in enumerate(bound.field.choices)
             )
         )
@@ -127,9 +116,11 @@ def field(bound):
 
 def _options(choices, selected):
     """The <option>s of a select, the one whose value is `selected` (a string) marked."""
-    return join(
-        html('<option value="{}"{}>{}</option>', value, mark_safe(" selected") if str(value) == selected else "", label)  # noqa: S308
-        for value, label in choices
+    return SafeString(
+        "".join(
+            f'<option value="{esc(value)}"{" selected" if str(value) == selected else ""}>{esc(label)}</option>'
+            for value, label in choices
+        )
     )
 
 

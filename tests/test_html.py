@@ -72,3 +72,21 @@ def test_attributes_are_written_as_djangos_flatatt_writes_them(attrs):
     from caredirector.templatetags import _attributes
 
     assert _attributes(attrs) == flatatt(attrs)
+
+
+def test_choices_and_options_escape_their_values_and_labels():
+    from django import forms
+
+    from caredirector.templatetags import field
+
+    class Hostile(forms.Form):
+        radio = forms.ChoiceField(choices=[(HOSTILE, HOSTILE), ("b", "B")], widget=forms.RadioSelect)
+        pick = forms.ChoiceField(choices=[(HOSTILE, HOSTILE), ("b", "B")])
+        many = forms.MultipleChoiceField(choices=[(HOSTILE, HOSTILE)], widget=forms.CheckboxSelectMultiple)
+
+    bound = Hostile(initial={"radio": HOSTILE, "pick": HOSTILE, "many": [HOSTILE]})
+    escaped = escape(HOSTILE)
+    for name, marked in (("radio", "checked"), ("pick", "selected"), ("many", "checked")):
+        markup = field(bound[name])
+        assert "<script>" not in markup and escaped in markup, markup
+        assert f'value="{escaped}" {marked}' in markup, markup
