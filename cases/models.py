@@ -172,6 +172,10 @@ class CaseQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("person", "responsible_team", "responsible_user")
 
+    def for_header(self):
+        """What a page about one case shows at its top (cases/_case_header.html): its number and its client's name."""
+        return self.select_related("person").only("case_number", "person__given_name", "person__family_name")
+
     def for_record(self):
         """The case, its person and team, and the people a carer cares for (code values: see with_code_values)."""
         return self.for_list().prefetch_related("person__cares_for")

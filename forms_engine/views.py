@@ -23,7 +23,7 @@ HISTORY_PER_PAGE = 50
 @require_GET
 def case_forms(request, pk):
     """List the forms recorded on one case: Forms (Case)."""
-    case = get_object_or_404(Case.objects.for_list(), pk=pk)
+    case = get_object_or_404(Case.objects.for_header(), pk=pk)
     # The page's ids first, then those forms with their type and user. As one query, the plan PostgreSQL keeps for
     # it (made for a typical case of about ten forms) joined all of a 1,200-form client's forms before sorting them.
     page = Paginator(case.forms.values_list("pk", flat=True), FORMS_PER_PAGE).get_page(request.GET.get("page"))
