@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q
 
 from cld.models import DESCRIPTION_FIELDS, CldConditionalRule, CldField, CldFieldRule, CodeValue, choice_list
 from cld.rules import Condition, Rule, decision_table, field_states
@@ -85,17 +84,20 @@ class CldContext:
             Condition(*row)
             for row in CldConditionalRule.objects.values_list("field", "effect", "when_field", "when_value_id")
         ]
+        # Every value of the block's lists, offered or not, by one statement that is the same for every form (so it
+        # is prepared once); a value no longer offered is kept only where this form holds it.
         codes = (
-            CodeValue.objects.filter(code_list__key__in=set(CODE_LISTS.values()))
-            .filter(Q(selectable=True) | Q(pk__in=[pk for pk in stored_ids if pk]))
+            CodeValue.objects.filter(code_list__key__in=sorted(set(CODE_LISTS.values())))
             .order_by("order", "label")
-            .values_list("pk", "label", "help_text", "code_list__key")
+            .values_list("pk", "label", "help_text", "code_list__key", "selectable")
         )
+        held = set(stored_ids)
         self.options = {key: [] for key in CODE_LISTS.values()}
         self.labels = {}
-        for pk, label, help_text, key in codes:
-            self.options[key].append(Option(str(pk), label, help_text))
-            self.labels[pk] = label
+        for pk, label, help_text, key, selectable in codes:
+            if selectable or pk in held:
+                self.options[key].append(Option(str(pk), label, help_text))
+                self.labels[pk] = label
         self.event_type_ids = {option.label: int(option.value) for option in self.options["event_type"]}
 
     @classmethod
