@@ -125,21 +125,44 @@ class Gunicorn:
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
 
+def cpu_seconds():
+    """CPU seconds used so far by gunicorn's processes and by PostgreSQL's, read from /proc (Linux only)."""
+    used = {"gunicorn": 0.0, "postgres": 0.0}
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        # gunicorn runs as "python .../gunicorn ..."; PostgreSQL's backends retitle themselves "postgres: ..."
+        postgres = command.startswith((b"postgres", b"/usr/lib/postgresql/"))
+        group = "gunicorn" if b"bin/gunicorn" in command else "postgres" if postgres else None
+        if group:
+            used[group] += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return used
+
+
 def wrk(server, path, *, session=None, seconds=5, threads=2, connections=4, script=None):
-    """Run wrk against a path; return requests/s, p50/p90/p99 in ms, and the count of non-2xx/3xx answers."""
+    """Run wrk against a path; return requests/s, p50/p90/p99 in ms, the count of non-2xx/3xx answers, and the CPU
+    milliseconds a request cost the app (gunicorn's processes) and PostgreSQL."""
     args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     if session:
         args += ["-H", f"Cookie: sessionid={session}; csrftoken={CSRF}", "-H", f"X-CSRFToken: {CSRF}"]
     if script:
         args += ["-s", script]
+    before = cpu_seconds()
     out = subprocess.run([*args, server.url(path)], capture_output=True, text=True, timeout=seconds + 60).stdout
+    after = cpu_seconds()
+    requests = max(1, int(re.search(r"(\d+) requests in", out).group(1)))
+    cpu = {f"{group}_ms": (after[group] - before[group]) * 1000 / requests for group in after}
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = {}
     for pct in ("50", "90", "99"):
         found = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)\b", out)
         latency[pct] = float(found.group(1)) * UNITS[found.group(2)] if found else float("nan")
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, **latency, "errors": int(errors.group(1)) if errors else 0}
+    return {"rps": rps, **latency, "errors": int(errors.group(1)) if errors else 0, **cpu}
 
 
 SAVE_SCRIPT = """
@@ -246,7 +269,8 @@ def summarise(samples):
         values = [s[key] for s in samples]
         return statistics.median(values), min(values), max(values)
 
-    return {key: med(key) for key in ("rps", "50", "90", "99", "ratio")} | {"errors": sum(s["errors"] for s in samples)}
+    keys = ("rps", "50", "90", "99", "ratio", "gunicorn_ms", "postgres_ms")
+    return {key: med(key) for key in keys} | {"errors": sum(s["errors"] for s in samples)}
 
 
 def print_timing(server, info, at_once=10):
@@ -425,17 +449,21 @@ def report(path, args, info, seed_seconds, results, printing, extract, mixed):
         "",
         "## Pages (medians of the repetitions, min–max in brackets)",
         "",
-        "| page | req/s | ratio to /healthz | target | p50 ms | p90 ms | p99 ms | errors |",
-        "|---|---|---|---|---|---|---|---|",
+        "CPU per request: the CPU time gunicorn's processes (the app) and PostgreSQL's used during the page's runs,",
+        "divided by its requests. Two cores serve at most 2,000 ms of CPU a second between them and wrk.",
+        "",
+        "| page | req/s | ratio to /healthz | target | p50 ms | p90 ms | p99 ms | errors | CPU ms: app "
+        "| CPU ms: PostgreSQL |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, samples in results.items():
         s = summarise(samples)
         target = TARGETS.get(name)
         verdict = "" if target is None else (f"≥ {target} {'✅' if s['ratio'][0] >= target else '❌'}")
         lines.append(
-            f"| {name} | {s['rps'][0]:.0f} ({s['rps'][1]:.0f}–{s['rps'][2]:.0f}) | {s['ratio'][0]:.2f} "
-            f"({s['ratio'][1]:.2f}–{s['ratio'][2]:.2f}) | {verdict} | {s['50'][0]:.1f} | {s['90'][0]:.1f} | "
-            f"{s['99'][0]:.1f} | {s['errors']} |"
+            f"| {name} | {s['rps'][0]:.0f} ({s['rps'][1]:.0f}–{s['rps'][2]:.0f}) | {s['ratio'][0]:.3f} "
+            f"({s['ratio'][1]:.3f}–{s['ratio'][2]:.3f}) | {verdict} | {s['50'][0]:.1f} | {s['90'][0]:.1f} | "
+            f"{s['99'][0]:.1f} | {s['errors']} | {s['gunicorn_ms'][0]:.2f} | {s['postgres_ms'][0]:.2f} |"
         )
     deep, first = summarise(results["Sign-off list, page 1,000"]), summarise(results["Sign-off list, first page"])
     lines += [
