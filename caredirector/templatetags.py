@@ -4,6 +4,7 @@ import datetime
 from urllib.parse import quote
 
 from django import forms, template
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -14,11 +15,11 @@ from caredirector.links import url_for
 register = template.Library()
 
 
-@register.inclusion_tag("includes/error_summary.html")
+@register.simple_tag
 def error_summary(*forms):
-    """List every error of the given forms at the top of the page, each linking to its field."""
+    """List every error of the given forms at the top of the page, each linking to its field (nothing without one)."""
     forms = [form for form in forms if form is not None]
-    return {
+    summary = {
         "non_field_errors": [error for form in forms for error in form.non_field_errors()],
         "field_errors": [
             (field.id_for_label or f"{field.auto_id}_0", field.label, error)
@@ -27,6 +28,9 @@ def error_summary(*forms):
             for error in field.errors
         ],
     }
+    if not (summary["non_field_errors"] or summary["field_errors"]):
+        return ""  # the usual case: no template to render
+    return render_to_string("includes/error_summary.html", summary)
 
 
 def _choice_input(widget):

@@ -8,12 +8,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from caredirector.links import url_for
 from cases.models import Case
 from cld.block import CldContext, CldForm, cld_display, completeness
 from forms_engine import actions
 from forms_engine.forms import AnswersForm, NewFormForm, PrintForm, StatusForm, display_answer
 from forms_engine.history import history_entries
-from forms_engine.models import Form
+from forms_engine.models import Form, reference_for
 from forms_engine.printing import MIME_TYPE
 
 FORMS_PER_PAGE = 25
@@ -209,6 +210,10 @@ def _form_page(
         "read_only_sections": None if editable else _display_sections(form.version, form.answers),
         "cld_form": cld_form,
         "cld_section_id": office_sections[0] if office_sections else None,
+        # the forms cloned from this one, by id alone: usually none, and a full form row is 60 columns and its answers
+        "clones": [
+            (url_for("forms:form-edit", pk), reference_for(pk)) for pk in form.clones.values_list("pk", flat=True)
+        ],
         "cld_rules": cld_form.context.browser_rules() if cld_form is not None and editable else None,
         "cld_completeness": completeness(cld_form.context, form) if cld_form is not None and editable else None,
         "cld_display": cld_display(cld_form.context, form) if cld_form is not None and not editable else None,
