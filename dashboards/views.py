@@ -2,7 +2,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from caredirector.pagination import KnownCountPaginator
 from dashboards.charts import bar_chart
 from dashboards.keyset import keyset_page
 from forms_engine.models import (
@@ -27,14 +27,6 @@ from forms_engine.models import (
 
 PER_PAGE = 25
 can_authorise = permission_required("accounts.authorise_forms", raise_exception=True)
-
-
-class KnownCountPaginator(Paginator):
-    """A paginator told its total by an aggregate the page has already run, so it does not count again."""
-
-    def __init__(self, object_list, per_page, *, count):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = count
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caredirector.links import url_for
+from caredirector.pagination import windowed_page
 from cases.models import Case
 from cld.block import CldContext, CldForm, cld_display, completeness
 from forms_engine import actions
@@ -25,10 +26,15 @@ HISTORY_PER_PAGE = 50
 def case_forms(request, pk):
     """List the forms recorded on one case: Forms (Case)."""
     case = get_object_or_404(Case.objects.for_header(), pk=pk)
-    # The page's ids first, then those forms with their type and user. As one query, the plan PostgreSQL keeps for
-    # it (made for a typical case of about ten forms) joined all of a 1,200-form client's forms before sorting them.
-    page = Paginator(case.forms.values_list("pk", flat=True), FORMS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = list(Form.objects.for_list().filter(pk__in=list(page.object_list))) if page.object_list else []
+    # The page's ids (and the case's total) first, then those forms with their type and user. As one query, the plan
+    # PostgreSQL keeps for it (made for a typical case of about ten forms) joined all of a 1,200-form client's forms
+    # before sorting them.
+    page = windowed_page(
+        case.forms.all(),
+        request.GET.get("page"),
+        FORMS_PER_PAGE,
+        lambda ids: list(Form.objects.for_list().filter(pk__in=ids)),
+    )
     return render(request, "forms_engine/case_forms.html", {"case": case, "page": page})
 
 

@@ -35,10 +35,29 @@ def test_forms_case_query_count_does_not_grow(client, practitioner, django_asser
     for _ in range(count):
         make_form(case=case, form_type=form_type, responsible_user=practitioner)
     client.force_login(practitioner)
-    # session, user with roles, case, count of forms, the page's form ids, those forms with type and user
-    with django_assert_num_queries(6):
+    # session, user with roles, case, the page's form ids with the case's total, those forms with type and user
+    with django_assert_num_queries(5):
         response = client.get(reverse("cases:case-forms", args=[case.pk]))
     assert len(response.context["page"].object_list) == min(count, 25)
+
+
+def test_forms_case_pages_newest_first_and_out_of_range_pages_show_the_nearest(client, practitioner):
+    case = CaseFactory()
+    form_type = FormTypeFactory(multiple_open_allowed=True)
+    made = [make_form(case=case, form_type=form_type, responsible_user=practitioner).pk for _ in range(27)]
+    client.force_login(practitioner)
+    url = reverse("cases:case-forms", args=[case.pk])
+    newest_first = list(Form.objects.filter(pk__in=made).order_by("-start_date", "-id").values_list("pk", flat=True))
+    seen = []
+    for asked, shown in (("1", 1), ("2", 2), ("99", 2), ("0", 1), ("x", 1), ("", 1)):
+        page = client.get(url, {"page": asked}).context["page"]
+        assert (page.number, page.paginator.count, page.paginator.num_pages) == (shown, 27, 2), asked
+        if asked in ("1", "2"):
+            seen += [form.pk for form in page.object_list]
+    assert seen == newest_first
+    empty = CaseFactory()
+    page = client.get(reverse("cases:case-forms", args=[empty.pk]), {"page": "3"}).context["page"]
+    assert (page.number, list(page.object_list), page.paginator.count) == (1, [], 0)
 
 
 def test_create_new_record_opens_the_form_in_progress(client, practitioner):

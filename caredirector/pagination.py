@@ -1,0 +1,31 @@
+"""Pagination for pages that learn their total from a query they run anyway, so they do not count again."""
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its total by an aggregate the page has already run."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
+
+
+def windowed_page(queryset, number, per_page, rows_for):
+    """Page `number` of `queryset` (ids in its order) from one query that also counts it (COUNT(*) OVER ()).
+
+    `rows_for(ids)` turns the page's ids into its rows. A number that is not a page gives the first page, and one past
+    the end the last, as Paginator.get_page does.
+    """
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    ids = queryset.annotate(total=Window(Count("pk"))).values_list("pk", "total")
+    found = list(ids[(number - 1) * per_page : number * per_page])
+    if not found and number > 1:  # past the end: count, then the last page
+        number = max(1, -(-queryset.count() // per_page))
+        found = list(ids[(number - 1) * per_page : number * per_page])
+    paginator = KnownCountPaginator([], per_page, count=found[0][1] if found else 0)
+    return Page(rows_for([pk for pk, _total in found]) if found else [], number, paginator)
