@@ -16,6 +16,7 @@ from dashboards.charts import bar_chart
 from dashboards.keyset import keyset_page
 from forms_engine.models import (
     CASE_COLUMNS,
+    USER_COLUMNS,
     WAITING_BANDS,
     AwaitingByDay,
     AwaitingByOwner,
@@ -176,7 +177,7 @@ def sign_off_list(request):
         sort = "longest"
     field, descending = SORTS[sort]
     page = keyset_page(
-        forms.for_list(*CASE_COLUMNS),
+        forms.for_list(*CASE_COLUMNS, *USER_COLUMNS),
         field,
         descending=descending,
         after=request.GET.get("after"),

@@ -15,7 +15,7 @@ from cld.block import CldContext, CldForm, cld_display, completeness
 from forms_engine import actions
 from forms_engine.forms import AnswersForm, NewFormForm, PrintForm, StatusForm, display_answer
 from forms_engine.history import history_entries
-from forms_engine.models import Form, reference_for
+from forms_engine.models import USER_COLUMNS, Form, reference_for
 from forms_engine.printing import MIME_TYPE
 
 FORMS_PER_PAGE = 25
@@ -33,7 +33,7 @@ def case_forms(request, pk):
         case.forms.all(),
         request.GET.get("page"),
         FORMS_PER_PAGE,
-        lambda ids: list(Form.objects.for_list().filter(pk__in=ids)),
+        lambda ids: list(Form.objects.for_list(*USER_COLUMNS).filter(pk__in=ids)),
     )
     return render(request, "forms_engine/case_forms.html", {"case": case, "page": page})
 
