@@ -19,7 +19,7 @@ def windowed_page(queryset, number, per_page, rows_for):
     the end the last, as Paginator.get_page does.
     """
     try:
-        number = max(1, int(number))
+        number = min(max(1, int(number)), 10**9)  # beyond any real page, within the database's OFFSET
     except (TypeError, ValueError):
         number = 1
     ids = queryset.annotate(total=Window(Count("pk"))).values_list("pk", "total")

@@ -49,7 +49,7 @@ def test_forms_case_pages_newest_first_and_out_of_range_pages_show_the_nearest(c
     url = reverse("cases:case-forms", args=[case.pk])
     newest_first = list(Form.objects.filter(pk__in=made).order_by("-start_date", "-id").values_list("pk", flat=True))
     seen = []
-    for asked, shown in (("1", 1), ("2", 2), ("99", 2), ("0", 1), ("x", 1), ("", 1)):
+    for asked, shown in (("1", 1), ("2", 2), ("99", 2), ("0", 1), ("x", 1), ("", 1), ("9" * 30, 2), ("-5", 1)):
         page = client.get(url, {"page": asked}).context["page"]
         assert (page.number, page.paginator.count, page.paginator.num_pages) == (shown, 27, 2), asked
         if asked in ("1", "2"):
