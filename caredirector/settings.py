@@ -106,8 +106,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     # on a connection, so PostgreSQL stops planning it again: planning cost 1-4 ms a query on the list pages, more
     # than running them. Django turns psycopg's preparing off unless prepare_threshold is given (0 or less: never).
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
-    if env_int("DB_PREPARE_THRESHOLD", 5) > 0:
-        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env_int("DB_PREPARE_THRESHOLD", 5)
+    if (DB_PREPARE_THRESHOLD := env_int("DB_PREPARE_THRESHOLD", 5)) > 0:
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = DB_PREPARE_THRESHOLD
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users and sessions -------------------------------------------------------------------------------------------

@@ -70,18 +70,7 @@ def field(bound):
         chosen = {
             str(item) for item in (value if isinstance(value, list | tuple) else [value]) if item not in (None, "")
         }
-        # One choice is one line of markup: what every choice shares is escaped once, not once per choice.
-        name, fid = esc(bound.html_name), esc(field_id)
-        head = (
-            f'<div class="form-check"><input class="form-check-input{invalid}" type="{kind}" name="{name}" id="{fid}_'
-        )
-        options = SafeString(
-            "".join(
-                f'{head}{index}" value="{esc(choice)}"{" checked" if str(choice) in chosen else ""}{aria}>'
-                f'<label class="form-check-label" for="{fid}_{index}">{esc(label)}</label></div>'
-                for index, (choice, label) in enumerate(bound.field.choices)
-            )
-        )
+        options = _choices(bound, kind, invalid, chosen, aria)
         return html(
             '<div class="mb-3" id="div_{}"><fieldset><legend class="form-label fs-6 mb-1">{}</legend>{}{}</fieldset>'
             "</div>",
@@ -115,6 +104,25 @@ def field(bound):
         bound.label,
         control,
         after,
+    )
+
+
+def _choices(bound, kind, invalid, chosen, aria="", hints=None):
+    """The radio buttons or checkboxes of a field, those whose value is in `chosen` (strings) checked; `hints` gives
+    a line of help under a choice, by value. What every choice shares is escaped once, not once per choice."""
+    name, field_id = esc(bound.html_name), esc(bound.auto_id)
+    head = (
+        f'<div class="form-check"><input class="form-check-input{invalid}" type="{kind}" name="{name}" id="{field_id}_'
+    )
+    hints = hints or {}
+    return SafeString(
+        "".join(
+            f'{head}{index}" value="{esc(choice)}"{" checked" if str(choice) in chosen else ""}{aria}>'
+            f'<label class="form-check-label" for="{field_id}_{index}">{esc(label)}</label>'
+            + (f'<div class="form-text mt-0">{esc(hints[str(choice)])}</div>' if str(choice) in hints else "")
+            + "</div>"
+            for index, (choice, label) in enumerate(bound.field.choices)
+        )
     )
 
 
@@ -168,30 +176,7 @@ def cld_field(item):
     current = "" if value is None else str(value)
     if isinstance(bound.field.widget, forms.RadioSelect):
         option_help = {str(option.value): option.help_text for option in item["options"] if option.help_text}
-        template = (
-            '<div class="form-check"><input class="form-check-input{}" type="radio" name="{}" id="{}_{}" value="{}"{}>'
-            '<label class="form-check-label" for="{}_{}">{}</label>{}</div>'
-        )
-        radios = join(
-            html(template, *values)
-            for values in (
-                (
-                    invalid,
-                    bound.html_name,
-                    field_id,
-                    index,
-                    choice,
-                    mark_safe(" checked") if str(choice) == current else "",  # noqa: S308 - constant
-                    field_id,
-                    index,
-                    label,
-                    html('<div class="form-text mt-0">{}</div>', option_help[str(choice)])
-                    if str(choice) in option_help
-                    else "",
-                )
-                for index, (choice, label) in enumerate(bound.field.choices)
-            )
-        )
+        radios = _choices(bound, "radio", invalid, {current}, hints=option_help)
         control = html(
             '<fieldset{}><legend class="form-label fs-6 mb-1">{} {}</legend>{}{}</fieldset>',
             described,
@@ -321,13 +306,14 @@ def link(name, *ids):
     return url_for(name, *ids)
 
 
+def _day_month_year(value):
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
 @register.filter
 def ukdate(value):
     """A date (or a datetime, in local time) as dd/mm/yyyy; nothing for none. The date filter's d/m/Y, 30x faster."""
-    if not value:
-        return ""
-    value = _local(value)
-    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+    return _day_month_year(_local(value)) if value else ""
 
 
 @register.filter
@@ -336,7 +322,7 @@ def ukdatetime(value):
     if not value:
         return ""
     value = _local(value)
-    return f"{ukdate(value)} {value.hour:02d}:{value.minute:02d}"
+    return f"{_day_month_year(value)} {value.hour:02d}:{value.minute:02d}"
 
 
 @register.simple_tag

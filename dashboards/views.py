@@ -24,6 +24,7 @@ from forms_engine.models import (
     FormType,
     MyFormsFilter,
     band_days,
+    waiting_band_named,
 )
 
 PER_PAGE = 25
@@ -99,7 +100,7 @@ def sign_off(request):
 
 def _sign_off_bars(group, today):
     list_url = reverse("dashboards:sign-off-list")
-    tallied = connection.vendor == "postgresql"  # tallies kept by a trigger there (forms_engine migration 0010)
+    tallied = _has_tallies()
     if group == "age":
         counts = _tallied_band_counts(today) if tallied else Form.objects.awaiting_sign_off().waiting_band_counts(today)
         return [
@@ -123,6 +124,11 @@ def _sign_off_bars(group, today):
     ]
 
 
+def _has_tallies():
+    """The awaiting-sign-off tallies are kept by a PostgreSQL trigger (forms_engine migration 0010); SQLite counts."""
+    return connection.vendor == "postgresql"
+
+
 def _band_days(band, today):
     """The per-day tally rows of a waiting band: a day is in it when today is low..high days later."""
     first, last = band_days(band, today)
@@ -141,11 +147,10 @@ def _tallied_total(selection, today):
     Counting the forms themselves walks up to 10,000 index entries per page view (4 ms at 1,000,000 forms); a tally
     sum reads a few dozen rows, and it is exact however many forms wait.
     """
-    if connection.vendor != "postgresql":
+    if not _has_tallies():
         return None
     if "age" in selection:
-        band = next(band for band in WAITING_BANDS if band[0] == selection["age"])
-        tallies = AwaitingByDay.objects.filter(_band_days(band, today))
+        tallies = AwaitingByDay.objects.filter(_band_days(waiting_band_named(selection["age"]), today))
     else:
         tallies = AwaitingByOwner.objects.all()
         if "type" in selection:
@@ -220,7 +225,7 @@ def _bar_selection(request, today):
         user = _get_or_404(get_user_model().objects, query["user"])
         return awaiting.filter(responsible_user=user), f"Responsible user: {user.display_name}", {"user": user.pk}
     if "age" in query:
-        band = next((band for band in WAITING_BANDS if band[0] == query["age"]), None)
+        band = waiting_band_named(query["age"])
         if band is None:
             raise Http404("No such waiting time on the chart.")
         return awaiting.waiting_band(band[0], today), f"Waiting {band[1]}", {"age": band[0]}

@@ -303,7 +303,7 @@ class FormQuerySet(models.QuerySet):
 
     def waiting_band(self, key, today):
         """Complete forms that have waited the given band of days since completion."""
-        band = next((band for band in WAITING_BANDS if band[0] == key), None)
+        band = waiting_band_named(key)
         return self.filter(_waiting(band, today)) if band else self.none()
 
     def waiting_band_counts(self, today):
@@ -323,6 +323,11 @@ class FormQuerySet(models.QuerySet):
         # Seven tables at most: PostgreSQL plans a join of ten in about 10 ms, longer than it runs. Who returned a
         # form is fetched only when the page shows it; the form it was cloned from is known from its id.
         return self.select_related("form_type", "version", "responsible_user", "case__person", "cld_quality")
+
+
+def waiting_band_named(key):
+    """The waiting band with this key ("0-2", "11+", ...), or None."""
+    return next((band for band in WAITING_BANDS if band[0] == key), None)
 
 
 def band_days(band, today):
