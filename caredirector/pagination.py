@@ -1,7 +1,6 @@
 """Pagination for pages that learn their total from a query they run anyway, so they do not count again."""
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
 
 
 class KnownCountPaginator(Paginator):
@@ -12,20 +11,20 @@ class KnownCountPaginator(Paginator):
         self.__dict__["count"] = count
 
 
-def windowed_page(queryset, number, per_page, rows_for):
-    """Page `number` of `queryset` (ids in its order) from one query that also counts it (COUNT(*) OVER ()).
+def windowed_page(ids, count, number, per_page, rows_for):
+    """Page `number` of a list from one query that reads the page's ids and counts the list (COUNT(*) OVER ()).
 
-    `rows_for(ids)` turns the page's ids into its rows. A number that is not a page gives the first page, and one past
-    the end the last, as Paginator.get_page does.
+    `ids(limit, offset)` returns (id, total) pairs in the list's order, `count()` counts the list, and `rows_for(ids)`
+    turns the page's ids into its rows. A number that is not a page gives the first page, and one past the end the
+    last, as Paginator.get_page does.
     """
     try:
         number = min(max(1, int(number)), 10**9)  # beyond any real page, within the database's OFFSET
     except (TypeError, ValueError):
         number = 1
-    ids = queryset.annotate(total=Window(Count("pk"))).values_list("pk", "total")
-    found = list(ids[(number - 1) * per_page : number * per_page])
+    found = ids(per_page, (number - 1) * per_page)
     if not found and number > 1:  # past the end: count, then the last page
-        number = max(1, -(-queryset.count() // per_page))
-        found = list(ids[(number - 1) * per_page : number * per_page])
+        number = max(1, -(-count() // per_page))
+        found = ids(per_page, (number - 1) * per_page)
     paginator = KnownCountPaginator([], per_page, count=found[0][1] if found else 0)
     return Page(rows_for([pk for pk, _total in found]) if found else [], number, paginator)

@@ -19,6 +19,8 @@ register = template.Library()
 def error_summary(*forms):
     """List every error of the given forms at the top of the page, each linking to its field (nothing without one)."""
     forms = [form for form in forms if form is not None]
+    if not any(form.errors for form in forms):  # the usual case (an unbound form has none): nothing to walk
+        return ""
     summary = {
         "non_field_errors": [error for form in forms for error in form.non_field_errors()],
         "field_errors": [
@@ -350,7 +352,7 @@ _PENCIL = icon("pencil")
 
 @register.simple_tag
 def my_forms_rows(forms):
-    """My Forms: the table rows of a page of the user's forms (with cld_failures annotated)."""
+    """My Forms: the table rows of a page of the user's forms (FormRows with their CLD failures)."""
     rows = []
     for form in forms:
         returned = form.status == "in_progress" and form.returned_reason
@@ -365,7 +367,6 @@ def my_forms_rows(forms):
                     ", ".join(form.cld_failures),
                 )
             )
-        case = form.case
         rows.append(
             html(
                 '<tr{}><td>{}</td><th scope="row">{}<div class="small fw-normal text-body-secondary">{}</div></th>'
@@ -376,9 +377,9 @@ def my_forms_rows(forms):
                 form.reference,
                 status_badge(form),
                 join(notes),
-                case.person.full_name,
-                case.get_absolute_url(),
-                case.case_number,
+                form.client_name,
+                form.case_url,
+                form.case_number,
                 ukdate(form.start_date),
                 ukdate(form.completed_at) or "–",
             )
@@ -408,7 +409,7 @@ def case_forms_rows(forms):
 
 @register.simple_tag
 def sign_off_rows(rows, back):
-    """Forms to Sign-Off: the table rows of (form, days waiting) pairs; each form opens with `back` as its next page."""
+    """Forms to Sign-Off: the table rows of (FormRow, days waiting) pairs; each opens with `back` as its next page."""
     query = f"?next={quote(back, safe='/')}"
     return join(
         html(
@@ -420,9 +421,9 @@ def sign_off_rows(rows, back):
             _PENCIL,
             form.form_type,
             form.reference,
-            form.case.person.full_name,
-            form.case.case_number,
-            form.case.person.full_name,
+            form.client_name,
+            form.case_number,
+            form.client_name,
             form.form_type,
             form.responsible_user,
             ukdate(form.completed_at),

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.db.models import IntegerField
 
+from caredirector.statements import Param, Statement
 from cld.models import DESCRIPTION_FIELDS, CldConditionalRule, CldField, CldFieldRule, CodeValue, choice_list
 from cld.rules import Condition, Rule, decision_table, field_states
 from forms_engine.models import CLD_CODE_FIELDS, YES_NO, cld_column
@@ -65,36 +67,42 @@ class Option:
     help_text: str
 
 
+_RULES = Statement(
+    lambda: CldFieldRule.objects.filter(form_type_id=Param("form_type", IntegerField())).values_list(
+        "event_type_id", "field", "shown", "required", "choices", "default_value_id"
+    )
+)
+_CONDITIONS = Statement(
+    lambda: CldConditionalRule.objects.values_list("field", "effect", "when_field", "when_value_id")
+)
+_CODES = Statement(
+    lambda: (
+        CodeValue.objects.filter(code_list__key__in=sorted(set(CODE_LISTS.values())))
+        .order_by("order", "label")
+        .values_list("pk", "label", "help_text", "code_list__key", "selectable")
+    )
+)
+
+
 class CldContext:
     """What the block needs for one form type, in three queries: its rules, the national conditions, the codes."""
 
     def __init__(self, form_type, stored_ids=()):
-        # Plain rows, not model instances: this runs on every form page and every save.
-        rule_rows = CldFieldRule.objects.filter(form_type=form_type).values_list(
-            "event_type_id", "field", "shown", "required", "choices", "default_value_id"
-        )
+        # Plain rows from statements compiled once, not model instances: this runs on every form page and every save.
         self.rules, self.description_choices, self.defaults = [], {}, {}
-        for event_type, field, shown, required, choices, default in rule_rows:
+        for event_type, field, shown, required, choices, default in _RULES.run(form_type=form_type.pk):
             self.rules.append(Rule(event_type, field, shown, required))
             if field in DESCRIPTION_FIELDS:
                 self.description_choices[field] = choice_list(choices)
             if default:
                 self.defaults[field] = str(default)
-        self.conditions = [
-            Condition(*row)
-            for row in CldConditionalRule.objects.values_list("field", "effect", "when_field", "when_value_id")
-        ]
+        self.conditions = [Condition(*row) for row in _CONDITIONS.run()]
         # Every value of the block's lists, offered or not, by one statement that is the same for every form (so it
         # is prepared once); a value no longer offered is kept only where this form holds it.
-        codes = (
-            CodeValue.objects.filter(code_list__key__in=sorted(set(CODE_LISTS.values())))
-            .order_by("order", "label")
-            .values_list("pk", "label", "help_text", "code_list__key", "selectable")
-        )
         held = set(stored_ids)
         self.options = {key: [] for key in CODE_LISTS.values()}
         self.labels = {}
-        for pk, label, help_text, key, selectable in codes:
+        for pk, label, help_text, key, selectable in _CODES.run():
             if selectable or pk in held:
                 self.options[key].append(Option(str(pk), label, help_text))
                 self.labels[pk] = label

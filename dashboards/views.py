@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.db import connection
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -13,10 +13,9 @@ from django.views.decorators.http import require_GET
 
 from caredirector.pagination import KnownCountPaginator
 from dashboards.charts import bar_chart
-from dashboards.keyset import keyset_page
+from dashboards.keyset import capped_count
+from dashboards.queries import MyFormsPage, my_forms_counts, sign_off_page
 from forms_engine.models import (
-    CASE_COLUMNS,
-    USER_COLUMNS,
     WAITING_BANDS,
     AwaitingByDay,
     AwaitingByOwner,
@@ -38,14 +37,8 @@ def my_forms(request):
     chosen = request.GET.get("show", MyFormsFilter.ALL)
     if chosen not in MyFormsFilter.values:
         chosen = MyFormsFilter.ALL
-    counts = Form.objects.my_forms_counts(request.user, today)
-    forms = (
-        Form.objects.filter(responsible_user=request.user)
-        .filter(Form.objects.my_forms_filters(today)[chosen])
-        .for_list("created_at", *CASE_COLUMNS)
-        .annotate(cld_failures=F("cld_quality__fields"))  # a column, not an object that is usually missing
-        .order_by("-created_at", "-id")
-    )
+    counts = my_forms_counts(request.user, today)
+    forms = MyFormsPage(request.user, today, chosen)
     page = KnownCountPaginator(forms, PER_PAGE, count=counts[chosen]).get_page(request.GET.get("page"))
     tabs = [(key, label, counts[key]) for key, label in MyFormsFilter.choices]
     return render(
@@ -181,14 +174,19 @@ def sign_off_list(request):
     if sort not in SORTS:
         sort = "longest"
     field, descending = SORTS[sort]
-    page = keyset_page(
-        forms.for_list(*CASE_COLUMNS, *USER_COLUMNS),
+    total, capped = _tallied_total(selection, today), False
+    if total is None:  # no tallies (SQLite): count, up to a cap
+        total, capped = capped_count(forms)
+    page = sign_off_page(
+        selection,
+        today,
         field,
         descending=descending,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
         size=PER_PAGE,
-        total=_tallied_total(selection, today),
+        total=total,
+        capped=capped,
     )
     rows = [(form, (today - form.completed_on).days) for form in page.rows]
     here = request.get_full_path()

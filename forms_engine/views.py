@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, Window
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
@@ -10,16 +11,42 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from caredirector.links import url_for
 from caredirector.pagination import windowed_page
+from caredirector.statements import Param, Statement
 from cases.models import Case
 from cld.block import CldContext, CldForm, cld_display, completeness
 from forms_engine import actions
 from forms_engine.forms import AnswersForm, NewFormForm, PrintForm, StatusForm, display_answer
 from forms_engine.history import history_entries
-from forms_engine.models import USER_COLUMNS, Form, reference_for
+from forms_engine.models import ROW_COLUMNS, USER_COLUMNS, Form, FormRow, reference_for
 from forms_engine.printing import MIME_TYPE
 
 FORMS_PER_PAGE = 25
 HISTORY_PER_PAGE = 50
+# The forms cloned from a form, by id alone: usually none, and a full form row is 60 columns and its answers
+_CLONES = Statement(lambda: Form.objects.filter(cloned_from_id=Param("form", IntegerField())).values_list("pk"))
+
+
+# Forms (Case): a page's ids, newest first, with the case's total; then those forms' rows (ids padded to a full page,
+# so that one statement serves every page)
+_CASE_FORM_IDS = Statement(
+    lambda: (
+        Form.objects.filter(case_id=Param("case", IntegerField()))
+        .annotate(total=Window(Count("pk")))
+        .values_list("pk", "total")
+    )
+)
+CASE_FORM_COLUMNS = (*ROW_COLUMNS, *USER_COLUMNS)
+_CASE_FORM_ROWS = Statement(
+    lambda: Form.objects.filter(
+        pk__in=[Param(f"id{index}", IntegerField()) for index in range(FORMS_PER_PAGE)]
+    ).values_list(*CASE_FORM_COLUMNS)
+)
+
+
+def _case_form_rows(ids):
+    padded = [*ids, *[ids[-1]] * (FORMS_PER_PAGE - len(ids))]
+    rows = _CASE_FORM_ROWS.run(**{f"id{index}": pk for index, pk in enumerate(padded)})
+    return FormRow.many(CASE_FORM_COLUMNS, rows)
 
 
 @require_GET
@@ -30,10 +57,11 @@ def case_forms(request, pk):
     # PostgreSQL keeps for it (made for a typical case of about ten forms) joined all of a 1,200-form client's forms
     # before sorting them.
     page = windowed_page(
-        case.forms.all(),
+        lambda limit, offset: _CASE_FORM_IDS.run(case=case.pk, limit=limit, offset=offset),
+        case.forms.count,
         request.GET.get("page"),
         FORMS_PER_PAGE,
-        lambda ids: list(Form.objects.for_list(*USER_COLUMNS).filter(pk__in=ids)),
+        _case_form_rows,
     )
     return render(request, "forms_engine/case_forms.html", {"case": case, "page": page})
 
@@ -216,10 +244,7 @@ def _form_page(
         "read_only_sections": None if editable else _display_sections(form.version, form.answers),
         "cld_form": cld_form,
         "cld_section_id": office_sections[0] if office_sections else None,
-        # the forms cloned from this one, by id alone: usually none, and a full form row is 60 columns and its answers
-        "clones": [
-            (url_for("forms:form-edit", pk), reference_for(pk)) for pk in form.clones.values_list("pk", flat=True)
-        ],
+        "clones": [(url_for("forms:form-edit", pk), reference_for(pk)) for (pk,) in _CLONES.run(form=form.pk)],
         "cld_rules": cld_form.context.browser_rules() if cld_form is not None and editable else None,
         "cld_completeness": completeness(cld_form.context, form) if cld_form is not None and editable else None,
         "cld_display": cld_display(cld_form.context, form) if cld_form is not None and not editable else None,

@@ -109,3 +109,72 @@ def test_sign_off_list_totals_come_exact_from_the_tallies_without_counting_forms
         assert f"{expected} form{'' if expected == 1 else 's'} awaiting sign-off" in response.content.decode()
         counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "forms_engine_form" in q["sql"]]
         assert counts == [], counts
+
+
+def my_forms_tallies():
+    from forms_engine.models import MyFormsTally
+
+    return Counter(
+        {(row.responsible_user_id, row.bucket): row.count for row in MyFormsTally.objects.all() if row.count}
+    )
+
+
+def my_forms_counted():
+    def bucket(form):
+        return "returned" if form.status == "in_progress" and form.returned_reason else form.status
+
+    return Counter((form.responsible_user_id, bucket(form)) for form in Form.objects.all())
+
+
+def test_my_forms_tallies_stay_exact_through_every_kind_of_change():
+    alice, bob = UserFactory(roles=["Practitioner"]), UserFactory(roles=["Practitioner"])
+    manager = UserFactory(roles=["Manager"])
+    review = FormTypeFactory(multiple_open_allowed=True)
+    case = CaseFactory()
+    bulk_forms(8, status="in_progress", form_type=review, responsible_user=alice, case=case)
+    bulk_forms(3, status="in_progress", form_type=review, responsible_user=bob, case=case, returned=True)
+    bulk_forms(5, status="complete", form_type=review, responsible_user=bob, case=case, completed_days_ago=2)
+    bulk_forms(6, status="closed", form_type=review, responsible_user=alice, case=case, completed_days_ago=40)
+    assert my_forms_tallies() == my_forms_counted()
+    # through the actions: create, return for amendment, close
+    done = make_form(status="complete", form_type=review, responsible_user=alice, case=case)
+    actions.return_form(form=done, revision=done.revision, by=manager, reason="Add the outcome.")
+    assert my_forms_tallies()[(alice.pk, "returned")] == 1
+    actions.create_form(case=CaseFactory(), form_type=review, responsible_user=bob, by=manager)
+    first = Form.objects.filter(status="complete").first()
+    actions.close_form(form=first, revision=first.revision, by=manager, closed_on=timezone.localdate(), name="M")
+    assert my_forms_tallies() == my_forms_counted()
+    # behind the app's back: reassignment, a reason cleared, a state changed in bulk, deletes
+    moved = list(Form.objects.filter(responsible_user=alice, status="in_progress").values_list("pk", flat=True)[:4])
+    Form.objects.filter(pk__in=moved).update(responsible_user=bob)
+    Form.objects.filter(responsible_user=bob, returned_reason__gt="").update(returned_reason="")
+    Form.objects.filter(pk__in=moved[:2]).update(returned_reason="Again.", responsible_user=alice)
+    Form.objects.filter(status="complete").update(
+        status="closed", closed_on=timezone.localdate(), closed_at=timezone.now(), closed_by_name="Bulk"
+    )
+    Form.objects.filter(pk__in=moved[2:]).delete()
+    assert my_forms_tallies() == my_forms_counted()
+    assert sum(my_forms_tallies().values()) == Form.objects.count() > 0
+
+
+def test_my_forms_tabs_come_from_the_tallies_and_match_a_count_of_the_forms(client):
+    """The tabs' numbers are the same as counting the forms; only "Closed recently" reads forms, by its index."""
+    from dashboards.queries import _MY_FORMS_COUNTS, closed_since
+
+    alice = UserFactory(roles=["Practitioner"])
+    review = FormTypeFactory(multiple_open_allowed=True)
+    bulk_forms(4, status="in_progress", form_type=review, responsible_user=alice)
+    bulk_forms(2, status="in_progress", form_type=review, responsible_user=alice, returned=True)
+    bulk_forms(3, status="complete", form_type=review, responsible_user=alice, completed_days_ago=1)
+    for days in (0, 29, 30, 31, 200):
+        bulk_forms(1, status="closed", form_type=review, responsible_user=alice, completed_days_ago=days)
+    bulk_forms(5, status="closed", form_type=review, responsible_user=UserFactory(), completed_days_ago=2)
+    client.force_login(alice)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    tabs = {key: count for key, _label, count in response.context["tabs"]}
+    today = timezone.localdate()
+    counted = dict(zip(tabs, _MY_FORMS_COUNTS.run(user=alice.pk, closed_since=closed_since(today))[0], strict=True))
+    assert tabs == counted == {"all": 14, "in_progress": 4, "returned": 2, "awaiting": 3, "closed_recently": 3}
+    counting = [q["sql"] for q in queries if "COUNT(" in q["sql"] and '"forms_engine_form"' in q["sql"]]
+    assert len(counting) == 1 and "forms_engine_myformstally" in counting[0] and "'closed'" in counting[0], counting

@@ -1,0 +1,92 @@
+"""Querysets compiled to SQL once per process, then run again with new values: for the queries of the busiest pages.
+
+The ORM builds and compiles a queryset afresh on every call. For My Forms' page of 25 forms that was 1.2 ms of Python
+for the SQL and 2 ms more to build 100 model instances from its rows, where the database needs a fraction of a
+millisecond. A Statement keeps the SQL the ORM compiled, with a `Param` wherever a value changes from one run to the
+next, and returns plain rows through the ORM's own converters (aware datetimes, dates, JSON), so what comes back is
+exactly what `values_list()` would give. The SQL text never changes, so PostgreSQL prepares it once per connection.
+"""
+
+from django.db import connections
+from django.db.models import Expression
+
+
+class Param(Expression):
+    """A value given when the statement runs: `.filter(responsible_user_id=Param("user", IntegerField()))`."""
+
+    def __init__(self, name, output_field):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        return "%s", [_Slot(self.name, self.output_field)]
+
+    def __repr__(self):
+        return f"Param({self.name!r})"
+
+
+class _Slot:
+    __slots__ = ("name", "field")
+
+    def __init__(self, name, field):
+        self.name, self.field = name, field
+
+
+class _Compiled:
+    __slots__ = ("sql", "params", "converters", "compiler")
+
+    def __init__(self, queryset):
+        compiler = queryset.query.get_compiler(queryset.db)
+        self.sql, params = compiler.as_sql()
+        self.params = tuple(params)
+        self.compiler = compiler
+        self.converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+
+    def values(self, given, connection):
+        values = []
+        for param in self.params:
+            if isinstance(param, _Slot):
+                param = param.field.get_db_prep_value(given[param.name], connection, prepared=False)
+            values.append(param)
+        return values
+
+
+class Statement:
+    """A values_list() queryset, built by `build()` with Params, compiled on first use for each database.
+
+    `run(limit=..., offset=..., **values)` returns its rows as tuples. Slicing is a run's, not the queryset's, so one
+    statement serves every page.
+    """
+
+    def __init__(self, build):
+        self.build = build
+        self._compiled = {}
+
+    def compiled(self, using="default"):
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            queryset = self.build().using(using)
+            if queryset.query.low_mark or queryset.query.high_mark is not None:
+                raise ValueError("A statement is sliced when it runs, not when it is built.")
+            compiled = self._compiled[using] = _Compiled(queryset)
+        return compiled
+
+    def run(self, *, limit=None, offset=0, using="default", **given):
+        compiled = self.compiled(using)
+        connection = connections[using]
+        sql, params = compiled.sql, compiled.values(given, connection)
+        if limit is not None:
+            sql = f"{sql} LIMIT %s OFFSET %s"
+            params += [int(limit), int(offset)]
+        elif offset:
+            raise ValueError("An offset needs a limit.")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if compiled.converters:
+            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        return [tuple(row) for row in rows]
+
+    def forget(self):
+        """Compile again on next use (tests that change what the SQL depends on)."""
+        self._compiled.clear()
