@@ -1,3 +1,4 @@
+import contextvars
 import functools
 
 from django.contrib.auth.backends import ModelBackend
@@ -13,8 +14,10 @@ _CODENAMES = tuple(permission.split(".")[1] for permission in PRELOADED_PERMISSI
 
 
 @functools.cache  # the text depends only on the database and the models: built once per process
-def _user_sql(vendor):
-    """The user's row and, in one column, which of the preloaded permissions the user holds directly or by role.
+def user_columns(vendor):
+    """The user's columns (table alias u) and, in one more, which of the preloaded permissions the user holds
+    directly or by role: (SQL for a SELECT list, its parameters). `caredirector.sessions` selects them too, joined to
+    the session, so a signed-in request reads both in one query.
 
     Written by hand, and read without a RawQuerySet, because it runs on every signed-in request: the ORM's version
     (one EXISTS per permission over outer joins) cost about 2 ms of Python to build and 6 ms of PostgreSQL planning;
@@ -26,7 +29,7 @@ def _user_sql(vendor):
     # Columns named, not u.*: a prepared statement must not change shape when a migration adds a column.
     columns = ", ".join(f'u."{field.column}"' for field in User._meta.concrete_fields)
     sql = f"""
-        SELECT {columns}, (
+        {columns}, (
             SELECT {aggregate} FROM {Permission._meta.db_table} p
             JOIN {ContentType._meta.db_table} ct ON ct.id = p.content_type_id
             WHERE ct.app_label = %s AND p.codename IN ({marks}) AND (
@@ -37,9 +40,19 @@ def _user_sql(vendor):
                 )
             )
         ) AS held_role_permissions
-        FROM {User._meta.db_table} u WHERE u.id = %s
     """  # noqa: S608 - table names from the models; values are parameters
     return sql, (User._meta.app_label, *_CODENAMES)
+
+
+@functools.cache
+def _user_sql(vendor):
+    columns, params = user_columns(vendor)
+    return f"SELECT {columns} FROM {User._meta.db_table} u WHERE u.id = %s", params  # noqa: S608
+
+
+# The user row a signed-in request's session query read with the session (caredirector.sessions), while
+# accounts.middleware asks Django who the user is: (user id, columns as read). Set only for that call.
+preloaded_user = contextvars.ContextVar("preloaded_user", default=None)
 
 
 _FIELD_NAMES = [field.attname for field in User._meta.concrete_fields]
@@ -68,10 +81,14 @@ class RoleBackend(ModelBackend):
             return None
         alias = router.db_for_read(User)
         connection = connections[alias]
-        sql, params = _user_sql(connection.vendor)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, user_id])
-            row = cursor.fetchone()
+        preloaded = preloaded_user.get()
+        if preloaded is not None and preloaded[0] == user_id:
+            row = preloaded[1]
+        else:
+            sql, params = _user_sql(connection.vendor)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*params, user_id])
+                row = cursor.fetchone()
         if row is None:
             return None
         *values, held = row

@@ -13,11 +13,11 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from caredirector.sessions import SessionStore  # noqa: E402
 from cases.models import Person  # noqa: E402
 from dashboards.keyset import cursor_for  # noqa: E402
 from forms_engine.models import Form, FormType  # noqa: E402

@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.AuthenticationMiddleware",  # Django's, taking the user the session's query read
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -124,7 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Sessions live in the database, so any app server behind a load balancer can serve any request. A session ends after
 # SESSION_IDLE_SECONDS without a request; activity pushes the end back (saved at most every SESSION_REFRESH_SECONDS).
-SESSION_ENGINE = "caredirector.sessions"  # Django's database sessions, its read written out once
+SESSION_ENGINE = "caredirector.sessions"  # Django's database sessions, reading the user in the same query
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_REFRESH_SECONDS = min(env_int("SESSION_REFRESH_SECONDS", 60), SESSION_IDLE_SECONDS // 2)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS

@@ -3,12 +3,11 @@
 import datetime
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import LoginThrottle
+from accounts.models import LoginThrottle, Session
 from forms_engine.models import Form
 from tests.conftest import PASSWORD, app_urls
 from tests.factories import CaseFactory, make_form

@@ -75,8 +75,8 @@ def test_case_list_wrong_method(client, practitioner):
 def test_case_list_query_count_does_not_grow(client, practitioner, django_assert_num_queries, count):
     CaseFactory.create_batch(count)
     signed_in(client, practitioner)
-    # session, user, count, one page of cases with person, team and user joined
-    with django_assert_num_queries(4):
+    # session with its user, count, one page of cases with person, team and user joined
+    with django_assert_num_queries(3):
         response = client.get(reverse("cases:case-list"))
     assert response.status_code == 200
 
@@ -85,8 +85,8 @@ def test_case_list_query_count_does_not_grow(client, practitioner, django_assert
 def test_case_record_query_count_does_not_grow(client, practitioner, django_assert_num_queries, count):
     cases = CaseFactory.create_batch(count)
     signed_in(client, practitioner)
-    # session, user, the case with its person and team, the people a carer cares for, the person's code values
-    with django_assert_num_queries(5):
+    # session with its user, the case with its person and team, the people a carer cares for, the person's code values
+    with django_assert_num_queries(4):
         response = client.get(reverse("cases:case-detail", args=[cases[-1].pk]))
     assert response.status_code == 200
 

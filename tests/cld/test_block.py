@@ -279,8 +279,8 @@ def test_form_page_with_block_has_a_fixed_query_count(client, practitioner, djan
     client.force_login(practitioner)
     if filled:
         post(client, form, **assessment(event_outcome=code("event_outcome", "NFA: Other"), caring_hours="20"))
-    # session, user, form with its codes, clones, the type's CLD rules, the national rules, the code values
-    with django_assert_num_queries(7):
+    # session with its user, form with its codes, clones, the type's CLD rules, the national rules, the code values
+    with django_assert_num_queries(6):
         assert client.get(form.get_absolute_url()).status_code == 200
 
 
@@ -296,8 +296,8 @@ def test_form_save_query_budget_does_not_grow(client, practitioner, django_asser
     data = {"revision": form.revision, "status": "in_progress", **question_data(form)}
     data |= {f"cld-{key}": value for key, value in assessment().items()}
     client.force_login(practitioner)
-    # session, user, the form, CLD rules, national rules, code values; then under a savepoint: the locked form,
-    # its update and its history row
-    with django_assert_num_queries(11):
+    # session with its user, the form, CLD rules, national rules, code values; then under a savepoint: the locked
+    # form, its update and its history row
+    with django_assert_num_queries(10):
         response = client.post(form.get_absolute_url(), data)
     assert response.status_code == 302

@@ -35,8 +35,8 @@ def test_forms_case_query_count_does_not_grow(client, practitioner, django_asser
     for _ in range(count):
         make_form(case=case, form_type=form_type, responsible_user=practitioner)
     client.force_login(practitioner)
-    # session, user with roles, case, the page's form ids with the case's total, those forms with type and user
-    with django_assert_num_queries(5):
+    # session with its user and roles, case, the page's form ids with the case's total, those forms' rows
+    with django_assert_num_queries(4):
         response = client.get(reverse("cases:case-forms", args=[case.pk]))
     assert len(response.context["page"].object_list) == min(count, 25)
 
@@ -177,8 +177,8 @@ def test_form_edit_page_query_count_does_not_grow_with_answers(client, practitio
     big = make_form(form_type=big_type, responsible_user=practitioner, answers=answers)
     client.force_login(practitioner)
     for form in (small, big):
-        # session, user with roles, the form with its case, person, type, version and people, its clones
-        with django_assert_num_queries(4):
+        # session with its user and roles, the form with its case, person, type, version and people, its clones
+        with django_assert_num_queries(3):
             assert client.get(form.get_absolute_url()).status_code == 200
 
 
