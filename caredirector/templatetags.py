@@ -1,6 +1,7 @@
 """Template tags every page may use without {% load %}: the error summary, form fields and icons."""
 
 import datetime
+import functools
 from urllib.parse import quote
 
 from django import forms, template
@@ -119,11 +120,11 @@ def _choices(bound, kind, invalid, chosen, aria="", hints=None):
     hints = hints or {}
     return SafeString(
         "".join(
-            f'{head}{index}" value="{esc(choice)}"{" checked" if str(choice) in chosen else ""}{aria}>'
-            f'<label class="form-check-label" for="{field_id}_{index}">{esc(label)}</label>'
-            + (f'<div class="form-text mt-0">{esc(hints[str(choice)])}</div>' if str(choice) in hints else "")
+            f'{head}{index}" value="{value}"{" checked" if raw in chosen else ""}{aria}>'
+            f'<label class="form-check-label" for="{field_id}_{index}">{label}</label>'
+            + (f'<div class="form-text mt-0">{esc(hints[raw])}</div>' if raw in hints else "")
             + "</div>"
-            for index, (choice, label) in enumerate(bound.field.choices)
+            for index, (raw, value, label) in enumerate(_escaped_choices(bound.field.choices))
         )
     )
 
@@ -132,10 +133,24 @@ def _options(choices, selected):
     """The <option>s of a select, the one whose value is `selected` (a string) marked."""
     return SafeString(
         "".join(
-            f'<option value="{esc(value)}"{" selected" if str(value) == selected else ""}>{esc(label)}</option>'
-            for value, label in choices
+            f'<option value="{value}"{" selected" if raw == selected else ""}>{label}</option>'
+            for raw, value, label in _escaped_choices(choices)
         )
     )
+
+
+def _escaped_choices(choices):
+    """(value as a string, value escaped, label escaped) for each choice. A form's choices are the same on every view
+    (its questions', the CLD code lists), so each list is escaped once per process: a 50-question form has hundreds."""
+    try:
+        return _escape_choices(tuple(choices))
+    except TypeError:  # a choice that cannot be a key (none of ours): escaped afresh
+        return _escape_choices.__wrapped__(tuple(choices))
+
+
+@functools.lru_cache(maxsize=1024)
+def _escape_choices(choices):
+    return tuple((str(value), esc(value), esc(label)) for value, label in choices)
 
 
 def _input(bound, extra):

@@ -99,7 +99,10 @@ def test_list_page_uses_the_awaiting_index(fifty_thousand_forms, bar):
 
 def generic_plan(queryset):
     """The plan PostgreSQL keeps for the query as a prepared statement, made without knowing its parameters."""
-    sql, params = queryset.query.sql_with_params()
+    return generic_plan_of(*queryset.query.sql_with_params())
+
+
+def generic_plan_of(sql, params):
     numbered = iter(range(1, len(params) + 1))
     sql = re.sub("%s", lambda _: f"${next(numbered)}", sql).replace("%%", "%")
     with connection.cursor() as cursor:
@@ -185,3 +188,57 @@ def test_forms_case_page_reads_one_page_of_a_busy_clients_forms_as_a_prepared_st
     page = list(case.forms.values_list("pk", flat=True)[:25])
     rows = generic_plan(Form.objects.for_list(*USER_COLUMNS).filter(pk__in=page))
     assert form_rows_read(rows["Plan"]) <= 25, json.dumps(rows["Plan"])[:2000]
+
+
+@pytest.mark.parametrize("bar", ["type", "age"])
+def test_the_list_views_own_statements_keep_plans_on_the_awaiting_index(fifty_thousand_forms, bar, client):
+    """The sign-off list reads a page's ids and sort keys (dashboards.keyset.CompiledKeyset), then those rows by id.
+    The plans PostgreSQL keeps for both, made without the parameters' values, read the awaiting index from the cursor
+    and the page's rows, no more."""
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from dashboards.queries import _SIGN_OFF_PAGES
+
+    with connection.cursor() as cursor:  # every form completed at its own moment, as in life
+        cursor.execute(
+            "UPDATE forms_engine_form SET completed_at = completed_at - id * interval '1 second' "
+            "WHERE status = 'complete'; ANALYZE forms_engine_form"
+        )
+    client.force_login(UserFactory(roles=["Manager"]))
+    query = {"type": fifty_thousand_forms[2].pk} if bar == "type" else {"age": "3-5"}
+    url = reverse("dashboards:sign-off-list")
+    first = client.get(url, query).context["page"]
+    deep = client.get(url, {**query, "after": first.next_cursor}).context["page"]
+    for _ in range(30):  # deeper: past page 30
+        deep = client.get(url, {**query, "after": deep.next_cursor}).context["page"]
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url, {**query, "after": deep.next_cursor}).context["page"]
+    assert len(page.rows) == 25
+    keyset = _SIGN_OFF_PAGES[("type" if bar == "type" else "age", "completed_at")]
+    for shape, statement in keyset._statements.items():
+        compiled = statement.compiled()
+        if shape[0] == "rows":
+            values = {f"id{index}": row.pk for index, row in enumerate(page.rows)}
+            sql = compiled.sql
+        else:
+            value, pk = next((row.completed_at, row.pk) for row in deep.rows[-1:])
+            values = {"key": value, "key_pk": pk}
+            values |= {"type": query["type"]} if bar == "type" else {}
+            if bar == "age":
+                from forms_engine.models import waiting_band_named, waiting_bounds
+
+                since, until = waiting_bounds(waiting_band_named("3-5"), timezone.localdate())
+                values |= {"since": since, "until": until}
+            sql = f"{compiled.sql} LIMIT 26"
+        result = generic_plan_of(sql, compiled.values(values, connection))
+        text = json.dumps(result["Plan"])
+        assert "Seq Scan" not in text, text[:2000]
+        if shape[0] == "rows":
+            assert form_rows_read(result["Plan"]) <= 25, text[:2000]
+        else:
+            assert indexes_used(result["Plan"]) & set(AWAITING_INDEXES), text[:2000]
+            if shape[1]:  # from a cursor: the index is entered at the cursor (the cursor's row, 26, and one more
+                # that ends the sort's last group of equal times)
+                assert form_rows_read(result["Plan"]) <= 28, text[:2000]
+    assert any("LIMIT 26" in q["sql"] for q in queries.captured_queries)
