@@ -58,10 +58,12 @@ preloaded_user = contextvars.ContextVar("preloaded_user", default=None)
 _FIELD_NAMES = [field.attname for field in User._meta.concrete_fields]
 
 
-@functools.cache
-def _converters(alias):
-    """What the ORM does to the user's columns as they are read (e.g. SQLite's datetimes made aware), per column."""
-    connection = connections[alias]
+def _converters(connection):
+    """What the ORM does to the user's columns as they are read (e.g. SQLite's datetimes made aware), per column.
+
+    Found afresh each time (microseconds): converters belong to the connection that asks, and one kept in a cache
+    would keep that connection alive after its thread had gone.
+    """
     found = []
     for index, field in enumerate(User._meta.concrete_fields):
         column = field.get_col(User._meta.db_table)
@@ -92,7 +94,7 @@ class RoleBackend(ModelBackend):
         if row is None:
             return None
         *values, held = row
-        for index, converters, column in _converters(alias):
+        for index, converters, column in _converters(connection):
             for converter in converters:
                 values[index] = converter(values[index], column, connection)
         user = User.from_db(alias, _FIELD_NAMES, values)

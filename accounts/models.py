@@ -62,6 +62,10 @@ class Session(AbstractBaseSession):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
 
+    def __str__(self):
+        # Not the key, which signs its holder in (the base class shows it, e.g. on a deletion's confirmation page)
+        return f"Session of user {self.user_id}" if self.user_id else "Session"
+
     @classmethod
     def get_session_store_class(cls):
         from caredirector.sessions import SessionStore

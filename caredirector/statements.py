@@ -4,7 +4,8 @@ The ORM builds and compiles a queryset afresh on every call. For My Forms' page 
 for the SQL and 2 ms more to build 100 model instances from its rows, where the database needs a fraction of a
 millisecond. A Statement keeps the SQL the ORM compiled, with a `Param` wherever a value changes from one run to the
 next, and returns plain rows through the ORM's own converters (aware datetimes, dates, JSON), so what comes back is
-exactly what `values_list()` would give. The SQL text never changes, so PostgreSQL prepares it once per connection.
+exactly what `values_list()` would give. Its text is the same on every run (but for a page's LIMIT and OFFSET), so
+PostgreSQL prepares it once per connection.
 """
 
 from django.db import connections
@@ -33,14 +34,15 @@ class _Slot:
 
 
 class _Compiled:
-    __slots__ = ("sql", "params", "converters", "compiler")
+    """The SQL of a queryset, its parameters (_Slots where a Param stands) and the expressions it selects."""
+
+    __slots__ = ("sql", "params", "columns")
 
     def __init__(self, queryset):
         compiler = queryset.query.get_compiler(queryset.db)
         self.sql, params = compiler.as_sql()
         self.params = tuple(params)
-        self.compiler = compiler
-        self.converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+        self.columns = [column[0] for column in compiler.select[: compiler.col_count]]
 
     def values(self, given, connection):
         values = []
@@ -49,6 +51,30 @@ class _Compiled:
                 param = param.field.get_db_prep_value(given[param.name], connection, prepared=False)
             values.append(param)
         return values
+
+    def converted(self, rows, connection):
+        """The rows as the ORM reads them: each column through the database's and the field's converters.
+
+        Found afresh on each run (a few microseconds): converters belong to the connection that asks, and one kept
+        here would keep that connection alive after its thread had gone.
+        """
+        converters = []
+        for index, column in enumerate(self.columns):
+            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if found:
+                converters.append((index, found, column))
+        if not converters:
+            return [tuple(row) for row in rows]
+        converted = []
+        for row in rows:
+            row = list(row)
+            for index, found, column in converters:
+                value = row[index]
+                for converter in found:
+                    value = converter(value, column, connection)
+                row[index] = value
+            converted.append(tuple(row))
+        return converted
 
 
 class Statement:
@@ -60,7 +86,7 @@ class Statement:
 
     def __init__(self, build):
         self.build = build
-        self._compiled = {}
+        self._compiled = {}  # by database alias
 
     def compiled(self, using="default"):
         compiled = self._compiled.get(using)
@@ -85,10 +111,4 @@ class Statement:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        if compiled.converters:
-            rows = compiled.compiler.apply_converters(rows, compiled.converters)
-        return [tuple(row) for row in rows]
-
-    def forget(self):
-        """Compile again on next use (tests that change what the SQL depends on)."""
-        self._compiled.clear()
+        return compiled.converted(rows, connection)

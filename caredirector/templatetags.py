@@ -141,11 +141,12 @@ def _options(choices, selected):
 
 def _escaped_choices(choices):
     """(value as a string, value escaped, label escaped) for each choice. A form's choices are the same on every view
-    (its questions', the CLD code lists), so each list is escaped once per process: a 50-question form has hundreds."""
-    try:
-        return _escape_choices(tuple(choices))
-    except TypeError:  # a choice that cannot be a key (none of ours): escaped afresh
-        return _escape_choices.__wrapped__(tuple(choices))
+    (its questions', the CLD code lists), so each list of plain strings is escaped once per process: a 50-question
+    form has hundreds. Anything else (a number, a translated label) is escaped afresh, as equal keys could differ."""
+    choices = tuple(choices)
+    if all(type(value) is str and type(label) is str for value, label in choices):
+        return _escape_choices(choices)
+    return _escape_choices.__wrapped__(choices)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -42,8 +42,8 @@ def _decode(cursor):
         value, pk = json.loads(raw)
         if isinstance(value, dict):
             value = datetime.datetime.fromisoformat(value["dt"])
-        if not isinstance(pk, int) or not isinstance(value, (str, int, datetime.datetime)):
-            raise ValueError(cursor)
+        if not isinstance(pk, int) or not -(2**63) <= pk < 2**63 or not isinstance(value, (str, datetime.datetime)):
+            raise ValueError(cursor)  # an id no column can hold would be an error in the database, not a page
         return value, pk
     except (ValueError, TypeError, KeyError, json.JSONDecodeError):
         return None
@@ -53,26 +53,6 @@ def _value(row, field):
     for part in field.split("__"):
         row = getattr(row, part)
     return row
-
-
-def keyset_page(queryset, field, *, descending=False, after=None, before=None, size=25, total=None):
-    """Return the page of rows sorted by (field, pk) that follows cursor `after` or precedes cursor `before`.
-
-    `total` is the number of rows when the caller knows it exactly (a tally); otherwise they are counted, up to a cap.
-    """
-    capped = False
-    if total is None:
-        total, capped = capped_count(queryset)
-
-    def fetch(later, cursor, limit):
-        rows_query = queryset
-        if cursor is not None:
-            value, pk = cursor
-            rows_query = rows_query.filter(_after_cursor(field, later, value, pk))
-        return list(rows_query.order_by(*_ordering(field, later))[:limit])
-
-    page = paginate(fetch, lambda row: (_value(row, field), row.pk), descending, after, before, size)
-    return KeysetPage(*page, total, capped)
 
 
 def capped_count(queryset):

@@ -239,21 +239,11 @@ WAITING_BANDS = [
 ]
 
 
-LIST_COLUMNS = (
-    "case",
-    "status",
-    "returned_reason",
-    "start_date",
-    "completed_at",
-    "closed_on",
-    "form_type__name",
-)
-
-# A list row's Responsible User (for for_list, where a list shows them: not My Forms, which are the user's own)
+# A list row's Responsible User, where a list shows them (not My Forms: the forms are the user's own)
 USER_COLUMNS = ("responsible_user__username", "responsible_user__first_name", "responsible_user__last_name")
 
 
-# A list row's client and case (for for_list, where a list shows them)
+# A list row's client and case, where a list shows them (not Forms (Case): the page is the case's)
 CASE_COLUMNS = ("case__case_number", "case__person__given_name", "case__person__family_name")
 
 
@@ -377,12 +367,6 @@ class FormQuerySet(models.QuerySet):
         return self.aggregate(
             **{band[0]: models.Count("completed_at", filter=_waiting(band, today)) for band in WAITING_BANDS}
         )
-
-    def for_list(self, *extra):
-        """Forms for a list page: the columns a row shows (building 25 full forms with their relations took longer
-        than the query), never the answers."""
-        related = {path.rsplit("__", 1)[0] for path in extra if "__" in path}
-        return self.select_related("form_type", *related).only(*LIST_COLUMNS, *extra)
 
     def for_page(self):
         # Seven tables at most: PostgreSQL plans a join of ten in about 10 ms, longer than it runs. Who returned a

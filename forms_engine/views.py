@@ -45,8 +45,8 @@ _CASE_FORM_ROWS = Statement(
 
 def _case_form_rows(ids):
     padded = [*ids, *[ids[-1]] * (FORMS_PER_PAGE - len(ids))]
-    rows = _CASE_FORM_ROWS.run(**{f"id{index}": pk for index, pk in enumerate(padded)})
-    return FormRow.many(CASE_FORM_COLUMNS, rows)
+    by_id = {row[0]: row for row in _CASE_FORM_ROWS.run(**{f"id{index}": pk for index, pk in enumerate(padded)})}
+    return FormRow.many(CASE_FORM_COLUMNS, [by_id[pk] for pk in ids if pk in by_id])  # in the page's order
 
 
 @require_GET

@@ -56,3 +56,10 @@ def test_a_session_without_a_user_names_none(client):
     session.save()
     row = Session.objects.get(session_key=session.session_key)
     assert row.user_id is None and SESSION_KEY not in session
+
+
+def test_a_session_is_never_shown_by_its_key(client, practitioner):
+    """The key signs its holder in: a deletion's confirmation page in the admin lists sessions by their str()."""
+    client.force_login(practitioner)
+    session = Session.objects.get(user=practitioner)
+    assert session.session_key not in str(session) and str(practitioner.pk) in str(session)

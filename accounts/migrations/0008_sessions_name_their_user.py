@@ -5,6 +5,13 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def forget_old_sessions(apps, schema_editor):
+    """Sessions now live in accounts_session: everyone signs in again once. The old table's rows (which name their
+    users) are deleted, as clearsessions no longer looks there."""
+    if "django_session" in schema_editor.connection.introspection.table_names():
+        schema_editor.execute("DELETE FROM django_session")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0007_login_throttle"),
@@ -37,4 +44,5 @@ class Migration(migrations.Migration):
                 "abstract": False,
             },
         ),
+        migrations.RunPython(forget_old_sessions, migrations.RunPython.noop),
     ]

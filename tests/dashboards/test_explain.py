@@ -9,7 +9,7 @@ from django.utils import timezone
 from psycopg.sql import Literal
 
 from dashboards.views import SORTS
-from forms_engine.models import USER_COLUMNS, Form
+from forms_engine.models import Form
 from tests.conftest import REPORT
 from tests.factories import CaseFactory, FormTypeFactory, UserFactory, bulk_forms
 
@@ -126,7 +126,7 @@ def test_prepared_list_query_still_uses_the_awaiting_index(fifty_thousand_forms,
         awaiting = awaiting.filter(form_type=fifty_thousand_forms[2])
     else:
         awaiting = awaiting.waiting_band("3-5", timezone.localdate())
-    result = generic_plan(awaiting.for_list().order_by("completed_at", "pk")[:26])
+    result = generic_plan(awaiting.order_by("completed_at", "pk").values_list("id", "completed_at")[:26])
     used = indexes_used(result["Plan"])
     assert used & set(AWAITING_INDEXES), json.dumps(result["Plan"])[:2000]
     assert "Seq Scan" not in json.dumps(result["Plan"]), json.dumps(result["Plan"])[:2000]
@@ -145,7 +145,8 @@ def test_deep_keyset_page_starts_its_index_scan_at_the_cursor(fifty_thousand_for
     """Page 160 of the awaiting set must not walk (and throw away) the 4,000 rows before it."""
     from django.test.utils import CaptureQueriesContext
 
-    from dashboards.keyset import cursor_for, keyset_page
+    from dashboards.keyset import cursor_for
+    from dashboards.queries import sign_off_page
 
     with connection.cursor() as cursor:  # every form completed at its own moment, as in life
         cursor.execute(
@@ -155,15 +156,18 @@ def test_deep_keyset_page_starts_its_index_scan_at_the_cursor(fifty_thousand_for
     awaiting = Form.objects.awaiting_sign_off()
     deep = awaiting.order_by("completed_at", "pk")[4000]
     with CaptureQueriesContext(connection) as queries:
-        page = keyset_page(awaiting, "completed_at", after=cursor_for(deep, "completed_at"))
+        page = sign_off_page({}, timezone.localdate(), "completed_at", after=cursor_for(deep, "completed_at"), total=0)
     assert page.rows[0].pk != deep.pk and page.rows[0].completed_at >= deep.completed_at
+    keys = queries.captured_queries[0]["sql"]  # the page's ids and sort keys; then its rows by id
+    assert "LIMIT 26" in keys and '"forms_engine_formtype"' not in keys
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {queries.captured_queries[-1]['sql']}")
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {keys}")
         result = cursor.fetchone()[0]
     result = (result if isinstance(result, list) else json.loads(result))[0]
     assert indexes_used(result["Plan"]) & set(AWAITING_INDEXES)
     read = form_rows_read(result["Plan"])
-    assert read <= 27, json.dumps(result["Plan"])[:2000]  # the cursor row, the page, one more (is there a next?)
+    # the cursor's row, the page and one more (is there a next?), and one that ends the sort's last group of times
+    assert read <= 28, json.dumps(result["Plan"])[:2000]
     REPORT.append(f"sign-off list page 161 on 50,000 forms: {result['Execution Time']:.1f} ms, {read} form rows read")
 
 
@@ -185,8 +189,12 @@ def test_forms_case_page_reads_one_page_of_a_busy_clients_forms_as_a_prepared_st
     ids = generic_plan(case.forms.annotate(total=Window(Count("pk"))).values_list("pk", "total")[:25])
     assert "form_case_newest_idx" in indexes_used(ids["Plan"]), json.dumps(ids["Plan"])[:2000]
     assert "Sort" not in json.dumps(ids["Plan"]), json.dumps(ids["Plan"])[:2000]
+    from forms_engine.views import _CASE_FORM_ROWS
+
     page = list(case.forms.values_list("pk", flat=True)[:25])
-    rows = generic_plan(Form.objects.for_list(*USER_COLUMNS).filter(pk__in=page))
+    compiled = _CASE_FORM_ROWS.compiled()
+    values = compiled.values({f"id{index}": pk for index, pk in enumerate(page)}, connection)
+    rows = generic_plan_of(compiled.sql, values)
     assert form_rows_read(rows["Plan"]) <= 25, json.dumps(rows["Plan"])[:2000]
 
 
