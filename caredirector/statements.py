@@ -112,3 +112,27 @@ class Statement:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         return compiled.converted(rows, connection)
+
+
+class RowsById:
+    """A model's rows with given ids (a page's: at most `size`), in the ids' order, by one statement for every page:
+    the ids are padded to `size` with the last of them, so the statement's text never changes."""
+
+    def __init__(self, model, columns, size):
+        self.size, self.pk_index = size, columns.index("id")
+        pk = model._meta.pk
+        self.statement = Statement(
+            lambda: (
+                model._default_manager.filter(pk__in=[Param(f"id{index}", pk) for index in range(size)])
+                .order_by()
+                .values_list(*columns)
+            )
+        )
+
+    def run(self, ids):
+        if not ids:
+            return []
+        padded = [*ids, *[ids[-1]] * (self.size - len(ids))]
+        rows = self.statement.run(**{f"id{index}": pk for index, pk in enumerate(padded)})
+        by_id = {row[self.pk_index]: row for row in rows}
+        return [by_id[pk] for pk in ids if pk in by_id]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from caredirector.statements import Param, Statement
+from caredirector.statements import Param, RowsById, Statement
 
 COUNT_CAP = 10_000
 
@@ -117,9 +117,9 @@ class CompiledKeyset:
 
     def __init__(self, model, build, field, columns, row_factory):
         self.model, self.build, self.field, self.columns, self.row_factory = model, build, field, columns, row_factory
-        self.pk_index = columns.index("id")
         self.key_field, self.pk_field = field_at(model, field), model._meta.pk
-        self._statements = {}
+        self._statements = {}  # the (id, sort key) statements, by (later, from a cursor)
+        self._rows_by_size = {}
 
     def _statement(self, shape, build):
         statement = self._statements.get(shape)
@@ -141,18 +141,11 @@ class CompiledKeyset:
         return self._statement((later, from_cursor), build)
 
     def _rows(self, ids, size):
-        """The rows with these ids, in their order: one statement for any page (its ids padded to a full page)."""
-        statement = self._statement(
-            ("rows", size),
-            lambda: (
-                self.model._default_manager.filter(pk__in=[Param(f"id{index}", self.pk_field) for index in range(size)])
-                .order_by()
-                .values_list(*self.columns)
-            ),
-        )
-        padded = [*ids, *[ids[-1]] * (size - len(ids))]
-        by_id = {row[self.pk_index]: row for row in statement.run(**{f"id{i}": pk for i, pk in enumerate(padded)})}
-        return [by_id[pk] for pk in ids if pk in by_id]
+        """The rows with these ids, in their order: one statement for any page of this size."""
+        rows = self._rows_by_size.get(size)
+        if rows is None:
+            rows = self._rows_by_size[size] = RowsById(self.model, self.columns, size)
+        return rows.run(ids)
 
     def _fits(self, cursor):
         """Whether a cursor's value is of the sort field's kind (a cursor is the user's to change)."""
@@ -169,7 +162,7 @@ class CompiledKeyset:
         keys, next_cursor, previous_cursor = paginate(
             fetch, lambda row: (row[1], row[0]), descending, after, before, size, self._fits
         )
-        rows = self._rows([pk for pk, _key in keys], size) if keys else []
+        rows = self._rows([pk for pk, _key in keys], size)
         return KeysetPage(self.row_factory(self.columns, rows), next_cursor, previous_cursor, total, capped)
 
 

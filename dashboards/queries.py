@@ -100,13 +100,8 @@ def my_forms_counts(user, today):
         rows = _MY_FORMS_COUNTS.run(**values)
         return dict(zip(MyFormsFilter.values, rows[0] if rows else [0] * len(MyFormsFilter.values), strict=True))
     (in_progress, returned, complete, closed, closed_recently) = _MY_FORMS_TALLIED_COUNTS.run(**values)[0]
-    return {
-        MyFormsFilter.ALL: in_progress + returned + complete + closed,
-        MyFormsFilter.IN_PROGRESS: in_progress,
-        MyFormsFilter.RETURNED: returned,
-        MyFormsFilter.AWAITING: complete,
-        MyFormsFilter.CLOSED_RECENTLY: closed_recently,
-    }
+    counts = (in_progress + returned + complete + closed, in_progress, returned, complete, closed_recently)
+    return dict(zip(MyFormsFilter.values, counts, strict=True))  # all, in progress, returned, awaiting, closed lately
 
 
 class MyFormsPage:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from caredirector.links import url_for
 from caredirector.pagination import windowed_page
-from caredirector.statements import Param, Statement
+from caredirector.statements import Param, RowsById, Statement
 from cases.models import Case
 from cld.block import CldContext, CldForm, cld_display, completeness
 from forms_engine import actions
@@ -36,17 +36,11 @@ _CASE_FORM_IDS = Statement(
     )
 )
 CASE_FORM_COLUMNS = (*ROW_COLUMNS, *USER_COLUMNS)
-_CASE_FORM_ROWS = Statement(
-    lambda: Form.objects.filter(
-        pk__in=[Param(f"id{index}", IntegerField()) for index in range(FORMS_PER_PAGE)]
-    ).values_list(*CASE_FORM_COLUMNS)
-)
+_CASE_FORM_ROWS = RowsById(Form, CASE_FORM_COLUMNS, FORMS_PER_PAGE)
 
 
 def _case_form_rows(ids):
-    padded = [*ids, *[ids[-1]] * (FORMS_PER_PAGE - len(ids))]
-    by_id = {row[0]: row for row in _CASE_FORM_ROWS.run(**{f"id{index}": pk for index, pk in enumerate(padded)})}
-    return FormRow.many(CASE_FORM_COLUMNS, [by_id[pk] for pk in ids if pk in by_id])  # in the page's order
+    return FormRow.many(CASE_FORM_COLUMNS, _CASE_FORM_ROWS.run(ids))
 
 
 @require_GET
