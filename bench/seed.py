@@ -32,7 +32,7 @@ from django.utils import timezone  # noqa: E402
 
 from cases.validators import nhs_check_digit  # noqa: E402
 from cld.block import CldContext  # noqa: E402
-from cld.models import CodeValue  # noqa: E402
+from codes.models import CodeValue  # noqa: E402
 from forms_engine.models import Form, FormType, Question  # noqa: E402
 
 PASSWORD = "bench-password-2026"  # noqa: S105 - a throw-away benchmark database

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "accounts",
+    "codes",
     "cases",
     "cld",
     "forms_engine",

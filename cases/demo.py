@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from accounts import roles
 from cases.models import PERSON_CODE_FIELDS, Case, Person, Team
 from cases.validators import nhs_check_digit
-from cld.models import CodeValue
+from codes.models import CodeValue
 
 DEMO_PASSWORD = "care-demo-2026"  # noqa: S105  (printed on the console; seed_demo runs only with DEBUG on)
 PEOPLE = 60

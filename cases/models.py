@@ -17,7 +17,7 @@ from cases.validators import (
     validate_nhs_number,
     validate_postcode,
 )
-from cld.models import attach_code_values, code_value_field
+from codes.models import attach_code_values, code_value_field
 
 _CASE_NUMBER = re.compile(r"^(CAS-?)?0*(\d{1,9})$", re.IGNORECASE)
 

@@ -7,13 +7,14 @@ from django.conf import settings
 from django.db.models import IntegerField
 
 from caredirector.statements import Param, Statement
-from cld.models import DESCRIPTION_FIELDS, CldConditionalRule, CldField, CldFieldRule, CodeValue, choice_list
+from cld.models import DESCRIPTION_FIELDS, CldConditionalRule, CldField, CldFieldRule
 from cld.rules import Condition, Rule, decision_table, field_states
-from forms_engine.models import CLD_CODE_FIELDS, YES_NO, cld_column
+from codes.models import YES_NO, CodeValue
+from forms_engine.models import CLD_CODE_FIELDS, choice_list, cld_column
 
 F = CldField
 
-# field: (code list, help text). Code lists are data (cld.CodeValue); the words are the council guide's.
+# field: (code list, help text). Code lists are data (codes.CodeValue); the words are the council guide's.
 CODE_LISTS = {
     F.EVENT_TYPE: "event_type",
     F.EVENT_OUTCOME: "event_outcome",

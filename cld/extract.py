@@ -17,8 +17,8 @@ from django.db import connection, transaction
 
 from caredirector.links import url_for
 from cld import extract_sql
-from cld.models import CodeValue
 from cld.quality import BLANK_MANDATORY, INVALID, assess, is_carer
+from codes.models import CodeValue
 
 HEADERS = [
     "LA Code",
@@ -121,7 +121,7 @@ class Labels:
         self.carer_types = sorted(pk for pk, label in self.label.items() if is_carer(label))
         self.valid = {}
         for value in values:
-            if value.in_release_2 if release == 2 else value.in_release_1:
+            if value.valid_in(release):
                 self.valid.setdefault(value.code_list.key, set()).add(value.label)
 
     def __call__(self, pk):

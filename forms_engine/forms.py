@@ -6,10 +6,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from codes.models import YES_NO
 from forms_engine.models import Form, FormType, QuestionKind
 
 NOT_ANSWERED = "–"
-YES_NO = [("Yes", "Yes"), ("No", "No")]
 
 
 class DateInput(forms.DateInput):

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from cld.models import CodeValue
+from codes.models import CodeValue
 from forms_engine.forms import display_answer
 from forms_engine.models import CLD_CODE_FIELDS, Form, cld_column
 

@@ -12,9 +12,12 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from caredirector.links import url_for
-from cld.models import choice_list, code_value_field
+from codes.models import YES_NO, code_value_field
 
-YES_NO = [("Yes", "Yes"), ("No", "No")]
+
+def choice_list(text):
+    """The choices of a question or rule typed one per line, blank lines and surrounding spaces dropped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def cld_column(field):

@@ -63,27 +63,41 @@ def app_urls(sample_kwargs, skip_namespaces=("admin",)):
     yield from walk(get_resolver().url_patterns, "", None)
 
 
-REFERENCE_DATA_MIGRATIONS = [
-    ("cld.migrations.0002_seed_code_lists", "seed"),
-    ("accounts.migrations.0002_roles", "create_roles"),
-    ("forms_engine.migrations.0002_seed_cld_form_types", "seed"),
-    ("accounts.migrations.0004_grant_record_forms", "grant"),
-    ("cld.migrations.0004_seed_cld_rules", "seed"),
-    ("cld.migrations.0005_grant_rule_permissions", "grant"),
-    ("cld.migrations.0006_seed_person_condition_lists", "seed"),
-    ("accounts.migrations.0006_data_team", "create_data_team"),
-]
+# The data the migrations create, which a live-server test's flush removes: code lists, roles, form types, CLD rules.
+REFERENCE_MODELS = (
+    "codes.CodeList",
+    "codes.CodeValue",
+    "auth.Group",
+    "forms_engine.FormType",
+    "forms_engine.Section",
+    "forms_engine.Question",
+    "cld.CldFieldRule",
+    "cld.CldConditionalRule",
+)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with its reference data serialized as the migrations left it (permissions by
+    natural key), before any test can flush it."""
+    from django.apps import apps
+    from django.core import serializers
+
+    with django_db_blocker.unblock():
+        rows = [row for name in REFERENCE_MODELS for row in apps.get_model(name)._default_manager.order_by("pk")]
+        REFERENCE_ROWS.append(serializers.serialize("json", rows, use_natural_foreign_keys=True))
+
+
+REFERENCE_ROWS = []
 
 
 @pytest.fixture
 def reference_data(transactional_db):
-    """Re-run the data migrations (code lists, roles, form types, CLD rules) after a live-server test's flush."""
-    import importlib
+    """Restore the reference data after a live-server test's flush."""
+    from django.core import serializers
 
-    from django.apps import apps
-
-    for module, function in REFERENCE_DATA_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
+    for row in serializers.deserialize("json", REFERENCE_ROWS[0]):
+        row.save()
 
 
 # Figures that system tests report (requests, successes, refusals, timings): printed at the end of the run.

@@ -10,7 +10,7 @@ from accounts import roles
 from accounts.models import User
 from cases.models import Case, Person, Team
 from cases.validators import nhs_check_digit
-from cld.models import CodeList, CodeValue
+from codes.models import CodeList, CodeValue
 
 ROLE_PERMISSIONS = {
     roles.PRACTITIONER: [("accounts", "record_forms")],

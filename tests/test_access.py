@@ -28,7 +28,7 @@ def test_every_page_redirects_anonymous_users_to_login(client, sample_kwargs):
     assert checked >= 8
 
 
-@pytest.mark.parametrize("path", ["/admin/", "/admin/cases/person/", "/admin/cld/codelist/"])
+@pytest.mark.parametrize("path", ["/admin/", "/admin/cases/person/", "/admin/codes/codelist/"])
 def test_admin_redirects_anonymous_users_to_the_one_login_page(client, path):
     response = client.get(path, follow=True)
     final_url, status = response.redirect_chain[-1]
@@ -60,7 +60,7 @@ def test_practitioner_gets_friendly_403_on_admin(client, practitioner, path):
 def test_form_administrator_reaches_admin_and_code_lists(client, form_admin):
     signed_in(client, form_admin)
     assert client.get("/admin/").status_code == 200
-    assert client.get("/admin/cld/codelist/").status_code == 200
+    assert client.get("/admin/codes/codelist/").status_code == 200
 
 
 def test_dashboards_refuse_practitioner_with_403(client, practitioner):

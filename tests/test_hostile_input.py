@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts import roles
-from cld.models import CodeValue
+from codes.models import CodeValue
 from forms_engine import actions
 from forms_engine.models import Form, FormType, PrintRecord
 from tests.factories import CaseFactory, FormTypeFactory, UserFactory, make_form

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cld.models import CodeValue
+from codes.models import CodeValue
 from forms_engine import actions
 from forms_engine.demo import answer
 from forms_engine.forms import field_name

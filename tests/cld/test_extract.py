@@ -15,7 +15,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from cld.extract import HEADERS, Period, run_extract
-from cld.models import CodeValue
+from codes.models import CodeValue
 from forms_engine import actions
 from forms_engine.models import CldQualityFlag, Form, FormType
 from tests.factories import CaseFactory, FormTypeFactory, PersonFactory, UserFactory, bulk_forms, make_form

@@ -3,8 +3,9 @@
 import pytest
 
 from cld.block import CldContext
-from cld.models import CldField, CodeValue
+from cld.models import CldField
 from cld.rules import decision_table, field_states
+from codes.models import CodeValue
 from forms_engine.models import FormType
 
 pytestmark = pytest.mark.django_db
