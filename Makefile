@@ -24,13 +24,19 @@ run: $(VENV)/.runtime
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-## Run the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL points there)
+## Run the whole test suite: on PostgreSQL when it answers (DATABASE_URL, or 127.0.0.1:5432), on SQLite otherwise
+LOCAL_PG := postgres://postgres@127.0.0.1:5432
 test: $(VENV)/.test
-	$(PY) -m pytest
+	@if [ -z "$$DATABASE_URL" ] && $(PY) -c "import psycopg; psycopg.connect('$(LOCAL_PG)/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		export DATABASE_URL=$(LOCAL_PG)/caredirector; fi; \
+	if [ -n "$$DATABASE_URL" ]; then echo "Testing on PostgreSQL: $$DATABASE_URL"; \
+	else echo "Testing on SQLite: PostgreSQL does not answer at $(LOCAL_PG) (set DATABASE_URL to use another)"; fi; \
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.test
 	$(VENV)/bin/ruff format .

@@ -1,43 +1,17 @@
 import time
 
 from django.conf import settings
-from django.contrib import auth
-from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.utils.functional import SimpleLazyObject
-
-from accounts.backends import preloaded_user
 
 REFRESHED = "_session_refreshed"
 
 
-class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
-    """Django's, with the user row the session's query already read (caredirector.sessions) offered to the backend.
-
-    Django still decides who the user is: the session's user id and backend, the backend's checks (an inactive user is
-    nobody) and the session's password hash. The row is offered only for the one call that asks.
-    """
-
-    def process_request(self, request):
-        super().process_request(request)
-        request.user = SimpleLazyObject(lambda: _user(request))
-
-
-def _user(request):
-    if not hasattr(request, "_cached_user"):
-        session = request.session
-        session._get_session()  # loads the session, and with it the user's row
-        token = preloaded_user.set(getattr(session, "preloaded_user", None))
-        try:
-            request._cached_user = auth.get_user(request)
-        finally:
-            preloaded_user.reset(token)
-    return request._cached_user
-
-
 class SlidingSessionMiddleware:
-    """Keep an active user's session alive: push its end back, saving the session at most once a refresh period."""
+    """Keep an active user's session alive: push its end back, saving the session at most once a refresh period.
+
+    Django's SESSION_SAVE_EVERY_REQUEST would write the session row on every request.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 
 class User(AbstractUser):
@@ -14,6 +14,7 @@ class User(AbstractUser):
             ("record_forms", "Can record forms"),
             ("authorise_forms", "Can authorise forms"),
             ("run_cld_extract", "Can run CLD extract"),
+            ("print_forms", "Can print forms to Word"),
         ]
 
     def __str__(self):
@@ -21,6 +22,7 @@ class User(AbstractUser):
 
     @property
     def display_name(self):
+        """The full name, or the username when there is none (display_name_expression says it to the database)."""
         return self.get_full_name() or self.username
 
     @property
@@ -34,6 +36,16 @@ class User(AbstractUser):
     @property
     def can_record_forms(self):
         return self.has_perm("accounts.record_forms")
+
+    @property
+    def can_print_forms(self):
+        return self.has_perm("accounts.print_forms")
+
+
+def display_name_expression(user="responsible_user"):
+    """User.display_name of the user at the end of a relation, computed by the database (for list rows)."""
+    full = Trim(Concat(F(f"{user}__first_name"), Value(" "), F(f"{user}__last_name")))
+    return Coalesce(NullIf(full, Value("")), F(f"{user}__username"))
 
 
 class LoginThrottle(models.Model):
@@ -49,25 +61,3 @@ class LoginThrottle(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.failures} failures"
-
-
-class Session(AbstractBaseSession):
-    """A database session that names its signed-in user, so a request reads the session and the user in one query.
-
-    The user is also in the session's data, where Django looks for it; this column, written from the data on every
-    save (caredirector.sessions), only lets the session's query join the user's row.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-
-    def __str__(self):
-        # Not the key, which signs its holder in (the base class shows it, e.g. on a deletion's confirmation page)
-        return f"Session of user {self.user_id}" if self.user_id else "Session"
-
-    @classmethod
-    def get_session_store_class(cls):
-        from caredirector.sessions import SessionStore
-
-        return SessionStore

@@ -13,13 +13,14 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from caredirector.sessions import SessionStore  # noqa: E402
 from cases.models import Person  # noqa: E402
-from dashboards.keyset import cursor_for  # noqa: E402
+from dashboards.keyset import encode  # noqa: E402
+from dashboards.queries import waiting, waiting_band_named  # noqa: E402
 from forms_engine.models import Form, FormType  # noqa: E402
 
 SEED_FIFTY = "bench-fifty-question-review"
@@ -39,7 +40,7 @@ def session_for(username):
 def main():
     today = timezone.localdate()
     fifty = FormType.objects.get(code=SEED_FIFTY)
-    awaiting = Form.objects.awaiting_sign_off().waiting_band("11+", today)
+    awaiting = Form.objects.awaiting_sign_off().filter(waiting(waiting_band_named("11+"), today))
     ordered = awaiting.order_by("completed_at", "pk")
     deep = ordered[24_975] if awaiting.count() > 25_000 else ordered[max(0, awaiting.count() // 2)]
     editable = Form.objects.filter(form_type=fifty, status="in_progress").order_by("pk")
@@ -56,7 +57,7 @@ def main():
         "practitioner_session": session_for("bench_practitioner0"),
         "manager_session": session_for("bench_manager0"),
         "list_query": "age=11%2B",
-        "deep_cursor": cursor_for(deep, "completed_at"),
+        "deep_cursor": encode(deep.completed_at, deep.pk),
         "case": typical,
         "hot_case": hot["case"],
         "hot_forms": hot["n"],

@@ -40,8 +40,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "crispy_forms",
-    "crispy_bootstrap5",
+    "django.forms",
     "simple_history",
     "csp",
     "accounts",
@@ -59,7 +58,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "accounts.middleware.AuthenticationMiddleware",  # Django's, taking the user the session's query read
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -72,21 +71,38 @@ WSGI_APPLICATION = "caredirector.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # The app's pages and form fields (templates/). Jinja2 is Django's second engine: it renders the busiest pages
+        # (My Forms, the form page's fields) several times faster than Django's own (docs/architecture.md).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,  # django.forms' widget templates (its jinja2/ folder), for the form renderer
+        "OPTIONS": {
+            "environment": "caredirector.jinja2.environment",
+            "context_processors": [
+                "django.contrib.messages.context_processors.messages",
+                "caredirector.context_processors.site",
+            ],
+        },
+    },
+    {
+        # The admin's templates.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "csp.context_processors.nonce",
-                "caredirector.context_processors.site",
             ],
-            "builtins": ["caredirector.templatetags"],
         },
     },
 ]
+# Form fields are rendered by the templates above: a field's label, control, hint and error by
+# templates/includes/field.html, each widget by Django's own Jinja2 widget templates.
+FORM_RENDERER = "caredirector.jinja2.FormRenderer"
+
+# Blocks of fields that apps above forms_engine add to some form types (forms_engine/blocks.py).
+FORM_BLOCKS = ["cld.block.CldBlock"]
 
 # --- Database -----------------------------------------------------------------------------------------------------
 # SQLite in the project folder by default, so a first run needs nothing installed; PostgreSQL in production and CI.
@@ -115,7 +131,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.RoleBackend"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "dashboards:my-forms"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -125,7 +141,6 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Sessions live in the database, so any app server behind a load balancer can serve any request. A session ends after
 # SESSION_IDLE_SECONDS without a request; activity pushes the end back (saved at most every SESSION_REFRESH_SECONDS).
-SESSION_ENGINE = "caredirector.sessions"  # Django's database sessions, reading the user in the same query
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_REFRESH_SECONDS = min(env_int("SESSION_REFRESH_SECONDS", 60), SESSION_IDLE_SECONDS // 2)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
@@ -153,7 +168,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "caredirector.storage.StaticFilesStorage"  # whitenoise's, remembering addresses
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
@@ -194,10 +209,6 @@ CONTENT_SECURITY_POLICY = {
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # History is evidence: the admin may show it but never roll a record back to an old version through it.
 SIMPLE_HISTORY_REVERT_DISABLED = True
-
-# --- Forms --------------------------------------------------------------------------------------------------------
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Logging ------------------------------------------------------------------------------------------------------
 LOGGING = {

@@ -4,11 +4,12 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from caredirector.links import url_for
 from cases.validators import (
     format_nhs_number,
     normalise_nhs_number,
@@ -148,7 +149,7 @@ class Person(models.Model):
 
     @property
     def full_name(self):
-        return f"{self.given_name} {self.family_name}"
+        return f"{self.given_name} {self.family_name}"  # full_name_expression says the same to the database
 
     def with_code_values(self):
         """Load every code value the person points at, in one query."""
@@ -160,12 +161,21 @@ class Person(models.Model):
         return format_nhs_number(self.nhs_number)
 
     def age_on(self, day):
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.date_of_birth, day)
 
     @property
     def age(self):
         return self.age_on(self.date_of_death or timezone.localdate())
+
+
+def age_on(born, day):
+    """Age in whole years on a day, for someone born on `born`."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def full_name_expression(person="case__person"):
+    """Person.full_name of the person at the end of a relation, computed by the database (for list rows)."""
+    return Concat(F(f"{person}__given_name"), Value(" "), F(f"{person}__family_name"))
 
 
 class CaseQuerySet(models.QuerySet):
@@ -255,7 +265,7 @@ class Case(models.Model):
             type(self).history.filter(id=self.pk, case_number__isnull=True).update(case_number=self.case_number)
 
     def get_absolute_url(self):
-        return url_for("cases:case-detail", self.pk)
+        return reverse("cases:case-detail", args=[self.pk])
 
     @classmethod
     def format_number(cls, number):

@@ -1,6 +1,20 @@
 from django.contrib import admin
 
-from cld.models import CldConditionalRule
+from cld.models import CldConditionalRule, CldFieldRule
+
+
+class CldFieldRuleInline(admin.TabularInline):
+    """Which Client Level Data fields a form type shows and requires, per Event Type (blank: any Event Type); shown on
+    the form type's admin page (forms_engine.admin, through cld.block.CldBlock)."""
+
+    model = CldFieldRule
+    fields = ("event_type", "field", "shown", "required", "default_value", "choices")
+    extra = 0
+    verbose_name = "Client Level Data rule"
+    verbose_name_plural = "Client Level Data rules (fields shown and required, per Event Type)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event_type", "default_value")
 
 
 @admin.register(CldConditionalRule)

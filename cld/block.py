@@ -4,12 +4,11 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
-from django.db.models import IntegerField
 
-from caredirector.statements import Param, Statement
 from cld.models import DESCRIPTION_FIELDS, CldConditionalRule, CldField, CldFieldRule
 from cld.rules import Condition, Rule, decision_table, field_states
 from codes.models import YES_NO, CodeValue
+from forms_engine.blocks import FormBlock
 from forms_engine.models import CLD_CODE_FIELDS, choice_list, cld_column
 
 F = CldField
@@ -68,42 +67,36 @@ class Option:
     help_text: str
 
 
-_RULES = Statement(
-    lambda: CldFieldRule.objects.filter(form_type_id=Param("form_type", IntegerField())).values_list(
-        "event_type_id", "field", "shown", "required", "choices", "default_value_id"
-    )
-)
-_CONDITIONS = Statement(
-    lambda: CldConditionalRule.objects.values_list("field", "effect", "when_field", "when_value_id")
-)
-_CODES = Statement(
-    lambda: (
-        CodeValue.objects.filter(code_list__key__in=sorted(set(CODE_LISTS.values())))
-        .order_by("order", "label")
-        .values_list("pk", "label", "help_text", "code_list__key", "selectable")
-    )
-)
-
-
 class CldContext:
     """What the block needs for one form type, in three queries: its rules, the national conditions, the codes."""
 
     def __init__(self, form_type, stored_ids=()):
-        # Plain rows from statements compiled once, not model instances: this runs on every form page and every save.
+        # Plain rows, not model instances: this runs on every form page and every save.
         self.rules, self.description_choices, self.defaults = [], {}, {}
-        for event_type, field, shown, required, choices, default in _RULES.run(form_type=form_type.pk):
+        rules = CldFieldRule.objects.filter(form_type=form_type).values_list(
+            "event_type_id", "field", "shown", "required", "choices", "default_value_id"
+        )
+        for event_type, field, shown, required, choices, default in rules:
             self.rules.append(Rule(event_type, field, shown, required))
             if field in DESCRIPTION_FIELDS:
                 self.description_choices[field] = choice_list(choices)
             if default:
                 self.defaults[field] = str(default)
-        self.conditions = [Condition(*row) for row in _CONDITIONS.run()]
-        # Every value of the block's lists, offered or not, by one statement that is the same for every form (so it
-        # is prepared once); a value no longer offered is kept only where this form holds it.
+        self.conditions = [
+            Condition(*row)
+            for row in CldConditionalRule.objects.values_list("field", "effect", "when_field", "when_value_id")
+        ]
+        # Every value of the block's lists, offered or not, by one query that is the same for every form (so it is
+        # prepared once); a value no longer offered is kept only where this form holds it.
         held = set(stored_ids)
         self.options = {key: [] for key in CODE_LISTS.values()}
         self.labels = {}
-        for pk, label, help_text, key, selectable in _CODES.run():
+        codes = (
+            CodeValue.objects.filter(code_list__key__in=sorted(set(CODE_LISTS.values())))
+            .order_by("order", "label")
+            .values_list("pk", "label", "help_text", "code_list__key", "selectable")
+        )
+        for pk, label, help_text, key, selectable in codes:
             if selectable or pk in held:
                 self.options[key].append(Option(str(pk), label, help_text))
                 self.labels[pk] = label
@@ -205,24 +198,23 @@ class CldForm(forms.Form):
         columns["cld_event_description"] = next((data[field] for field in DESCRIPTION_FIELDS if data.get(field)), "")
         return columns
 
-    def require_complete(self):
-        """Mark every required field that is shown but unanswered; return whether none is."""
-        missing = missing_fields(self.states, self.cleaned_data)
-        for field in missing:
+    def show_missing(self, fields):
+        """Mark the fields a refusal to complete named (CldBlock.missing decided them)."""
+        for field in fields:
             self.add_error(field, f"Answer {_label(field)} to set the form Complete.")
-        return not missing
 
     def layout(self):
         """Yield (field, bound field, shown, required) in the order of the block, for the template."""
         states = getattr(self, "states", None) or self.context.states(_initial_values(self))
         for field in CldField.values:
             state = states[field]
+            options = self.context.options.get(CODE_LISTS.get(field), [])
             yield {
                 "name": field,
                 "bound": self[field],
                 "shown": state.shown,
                 "required": state.required,
-                "options": self.context.options.get(CODE_LISTS.get(field), []),
+                "hints": {option.value: option.help_text for option in options if option.help_text},
                 "default": self.context.defaults.get(field, ""),
             }
 
@@ -248,11 +240,10 @@ def completeness(context, form):
     return len(required) - len(gaps), len(required), [_label(field) for field in gaps]
 
 
-def problems_for_completion(form):
-    """Return the labels of required CLD fields the stored form leaves empty (none for a form without the block)."""
-    if not form.form_type.has_cld_section:
-        return []
-    return completeness(CldContext.for_form(form), form)[2]
+def missing(context, form):
+    """(field, label) of each required field the block as stored leaves empty."""
+    values = stored_values(form, context.labels)
+    return [(field, _label(field)) for field in missing_fields(context.states(values), values)]
 
 
 def cld_display(context, form):
@@ -272,3 +263,34 @@ def cld_display(context, form):
             text = str(value)
         rows.append((_label(field), text))
     return rows
+
+
+class CldBlock(FormBlock):
+    """The Client Level Data block of the form types that have a CLD section (forms_engine/blocks.py)."""
+
+    name = "cld"
+    title = "Client Level Data"
+    template_name = "cld/_block.html"
+    display_template_name = "cld/_block_display.html"
+    script = "js/cld.js"
+
+    @property
+    def admin_inlines(self):
+        from cld.admin import CldFieldRuleInline
+
+        return [CldFieldRuleInline]
+
+    def applies_to(self, form_type):
+        return form_type.has_cld_section
+
+    def form(self, form, data=None):
+        return CldForm(data, context=CldContext.for_form(form), form=form)
+
+    def missing(self, form):
+        return missing(CldContext.for_form(form), form)
+
+    def display(self, form):
+        return cld_display(CldContext.for_form(form), form)
+
+    def part(self, form, block_form):
+        return {"rules": block_form.context.browser_rules(), "completeness": completeness(block_form.context, form)}

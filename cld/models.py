@@ -32,9 +32,21 @@ DESCRIPTION_FIELDS = {
 
 
 class CldFieldRule(models.Model):
-    """Whether a CLD field is shown, and required to complete, on one form type for one Event Type."""
+    """Whether a CLD field is shown, and required to complete, on one form type for one Event Type.
 
-    form_type = models.ForeignKey("forms_engine.FormType", on_delete=models.CASCADE, related_name="cld_rules")
+    A rule without a form type is a national one: whether the national submission needs the field of every event of
+    the Event Type (shown: it applies; required: it is mandatory). The data-quality report of the CLD extract checks
+    every row against the national rules (cld/rules.py: submission_requirements).
+    """
+
+    form_type = models.ForeignKey(
+        "forms_engine.FormType",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cld_rules",
+        help_text="Leave blank for a national rule, which holds for every event whatever its form type.",
+    )
     event_type = models.ForeignKey(
         CodeValue,
         on_delete=models.CASCADE,
@@ -63,15 +75,41 @@ class CldFieldRule(models.Model):
             models.UniqueConstraint(
                 fields=["form_type", "field"], condition=Q(event_type__isnull=True), name="one_rule_per_field_any_event"
             ),
+            # Two NULLs are not equal to a unique index: the national rules need indexes of their own.
+            models.UniqueConstraint(
+                fields=["event_type", "field"],
+                condition=Q(form_type__isnull=True, event_type__isnull=False),
+                name="one_national_rule_per_field_and_event_type",
+            ),
+            models.UniqueConstraint(
+                fields=["field"],
+                condition=Q(form_type__isnull=True, event_type__isnull=True),
+                name="one_national_rule_per_field_any_event",
+            ),
             models.CheckConstraint(condition=Q(required=False) | Q(shown=True), name="required_fields_are_shown"),
         ]
 
     def __str__(self):
-        return f"{self.form_type} / {self.event_type or 'any event'} / {self.get_field_display()}"
+        return f"{self.form_type or 'National'} / {self.event_type or 'any event'} / {self.get_field_display()}"
 
     def clean(self):
         if self.choices.strip() and self.field not in DESCRIPTION_FIELDS:
             raise ValidationError({"choices": "Only the Event Description fields take a list of choices."})
+
+
+class NationalRuleManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(form_type__isnull=True)
+
+
+class NationalFieldRule(CldFieldRule):
+    """The national rules alone (CldFieldRule without a form type), for their own page in the admin."""
+
+    objects = NationalRuleManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "national CLD field rule"
 
 
 class CldConditionalRule(models.Model):

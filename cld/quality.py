@@ -1,4 +1,9 @@
-"""The national data-quality categories for one row of the CLD extract (cld-spec.md §2, DQ categories). Pure."""
+"""The national data-quality categories for every field of a row of the CLD extract (cld-spec.md §2, DQ categories).
+
+Which fields a row must have, and which apply to it, are the national rules: rule rows of the same data the CLD block
+evaluates (cld.models.NationalFieldRule and the national conditions), by the same function (cld/rules.py). This file
+says only whether a value is valid.
+"""
 
 import datetime
 import functools
@@ -6,7 +11,10 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from cases.models import age_on
 from cases.validators import validate_nhs_number, validate_postcode
+from cld.models import CldConditionalRule, NationalFieldRule
+from cld.rules import FIELD_HEADERS, Condition, Rule, block_requirements, field_states, submission_requirements
 
 VALID = "Passed: Valid"
 BLANK_OK = "Passed: Blank (Not Mandatory)"
@@ -14,22 +22,6 @@ BLANK_MANDATORY = "Failed: Blank (Mandatory)"
 INVALID = "Failed: Invalid"
 CATEGORIES = (VALID, BLANK_OK, BLANK_MANDATORY, INVALID)
 
-ALWAYS_MANDATORY = {
-    "LA Code",
-    "Reporting Period Start Date",
-    "Reporting Period End Date",
-    "NHS Number",
-    "LA Person Unique Identifier",
-    "Gender",
-    "Ethnicity",
-    "Date of Birth",
-    "Client Type",
-    "Postcode",
-    "Accommodation Status",
-    "Has Unpaid Carer",
-    "Event Type",
-    "Event Start Date",
-}
 # Header -> code list key: the value must be a label of that list in the requested release (case matters).
 DEFINED_LISTS = {
     "Gender": "gender",
@@ -62,31 +54,6 @@ DATES = {
     "Event Start Date",
     "Event End Date",
 }
-SERVICE_ONLY = {
-    "Service Type",
-    "Service Component",
-    "Delivery Mechanism",
-    "Provider CQC Location Name",
-    "Provider CQC Location ID",
-    "Unit Cost",
-    "Cost Frequency (Unit Type)",
-    "Planned units per week",
-}
-CARER_ONLY = {
-    "Total Hrs Caring per week",
-    "No. of adults being cared for",
-    "Adult 1 Linked Person_ID",
-    "Adult 2 Linked Person_ID",
-    "Adult 3 Linked Person_ID",
-}
-SERVICE_USER_ONLY = {
-    "Autism Spectrum Disorder (ASD)",
-    "Visual Impairment",
-    "Hearing Impairment",
-    "Dementia",
-    "Client Funding Status",
-}
-FINANCIAL = {"Financial Assessment", "Financial assessment"}
 
 
 @functools.lru_cache(maxsize=65536)  # a row parses its dates several times; extracts repeat dates a great deal
@@ -102,66 +69,48 @@ def is_carer(client_type):
     return client_type.lower().startswith(("carer", "unpaid carer"))
 
 
-def _age(born, on):
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+class Standard:
+    """What a row of a file of one release must meet: its labels (extract.Labels) and the national rules, with each
+    code value the rules name written as its label in that release, as the file holds it."""
 
+    def __init__(self, labels):
+        self.valid = labels.valid
+        self.rules = [
+            Rule(labels(event_type) or None, field, shown, required)
+            for event_type, field, shown, required in NationalFieldRule.objects.values_list(
+                "event_type_id", "field", "shown", "required"
+            )
+        ]
+        self.conditions = [
+            Condition(field, effect, when_field, labels(when_value))
+            for field, effect, when_field, when_value in CldConditionalRule.objects.values_list(
+                "field", "effect", "when_field", "when_value_id"
+            )
+        ]
+        self.triggers = sorted({condition.when_field for condition in self.conditions})
+        self._block = functools.lru_cache(maxsize=1024)(self._block_requirements)
 
-def rules_for(row):
-    """Return (mandatory, applicable) header sets for one row, following the event type and the person."""
-    event = row.get("Event Type", "")
-    client_type = row.get("Client Type", "")
-    carer = is_carer(client_type)
-    mandatory = set(ALWAYS_MANDATORY)
-    applicable = set(row) - SERVICE_ONLY
-    if event != "Request":
-        mandatory.add("Primary Support Reason")
-    if event in ("Request", "Assessment", "Review") or row.get("Date of Death"):
-        mandatory.add("Event End Date")
-    financial = row.get("Assessment Type") in FINANCIAL
-    if not financial:
-        mandatory.add("Event Outcome")
-    else:
-        applicable -= {"Event Outcome", "Method of Assessment"}
-    for header, event_type in (
-        ("Request: Route of Access", "Request"),
-        ("Assessment Type", "Assessment"),
-        ("Eligible Needs Identified", "Assessment"),
-        ("Method of Assessment", "Assessment"),
-        ("Review Reason", "Review"),
-        ("Review Outcomes Achieved", "Review"),
-        ("Method of Review", "Review"),
-    ):
-        if event != event_type:
-            applicable.discard(header)
-    if event == "Request":
-        mandatory.add("Request: Route of Access")
-    if event == "Assessment":
-        mandatory.add("Assessment Type")
-        if not financial:
-            mandatory.add("Method of Assessment")
-    if event == "Review":
-        mandatory |= {"Review Reason", "Method of Review"}
-        if row.get("Review Reason", "").startswith("Planned"):
-            mandatory.add("Review Outcomes Achieved")
-    if carer:
-        applicable -= SERVICE_USER_ONLY
-    else:
-        applicable -= CARER_ONLY
-        if financial or event in ("Review", "Service"):
-            mandatory.add("Client Funding Status")
+    def _block_requirements(self, event_type, trigger_values):
+        states = field_states(
+            self.rules, self.conditions, event_type, dict(zip(self.triggers, trigger_values, strict=True))
+        )
+        return block_requirements(states, event_type)
+
+    def requirements(self, row):
+        """(mandatory, applicable) headers of one row."""
+        event_type = row.get("Event Type") or None
+        block = self._block(event_type, tuple(row.get(FIELD_HEADERS.get(field, ""), "") for field in self.triggers))
         born = _date(row.get("Date of Birth", ""))
         end = _date(row.get("Event End Date", "")) or _date(row.get("Reporting Period End Date", ""))
-        learning_disability = row.get("Primary Support Reason", "").lower() == "learning disability support"
-        if born and end and 18 <= _age(born, end) <= 64 and learning_disability:
-            mandatory.add("Employment Status")
-    return mandatory & applicable, applicable
+        age = age_on(born, end) if born and end else None
+        return submission_requirements(block, row, carer=is_carer(row.get("Client Type", "")), age=age)
 
 
-def assess(row, valid_labels):
-    """Return {header: category} for one extract row; valid_labels maps code list key -> labels valid in the release."""
-    mandatory, applicable = rules_for(row)
+def assess(row, standard):
+    """Return {header: category} for one extract row, against a Standard."""
+    mandatory, applicable = standard.requirements(row)
     return {
-        header: _category(header, value, row, header in mandatory, header in applicable, valid_labels)
+        header: _category(header, value, row, header in mandatory, header in applicable, standard.valid)
         for header, value in row.items()
     }
 

@@ -83,3 +83,107 @@ def decision_table(rules, conditions, event_types):
         "named": {field: [str(v) for v in ids] for field, ids in named.items()},
         "table": table,
     }
+
+
+# --- The national submission ----------------------------------------------------------------------------------------
+
+# The block's fields as headers of the CLD extract. Method of Assessment / Review is one field written under two
+# headers, by Event Type; the three Event Descriptions are one header.
+FIELD_HEADERS = {
+    CldField.EVENT_TYPE: "Event Type",
+    CldField.EVENT_OUTCOME: "Event Outcome",
+    CldField.ROUTE_OF_ACCESS: "Request: Route of Access",
+    CldField.ASSESSMENT_TYPE: "Assessment Type",
+    CldField.ELIGIBLE_NEEDS: "Eligible Needs Identified",
+    CldField.REVIEW_REASON: "Review Reason",
+    CldField.REVIEW_OUTCOMES: "Review Outcomes Achieved",
+    CldField.CARING_HOURS: "Total Hrs Caring per week",
+    CldField.EVENT_DESCRIPTION_ASSESSMENT: "Event Description",
+    CldField.EVENT_DESCRIPTION_REQUEST: "Event Description",
+    CldField.EVENT_DESCRIPTION_REVIEW: "Event Description",
+}
+METHOD_HEADERS = {"Assessment": "Method of Assessment", "Review": "Method of Review"}
+BLOCK_HEADERS = {*FIELD_HEADERS.values(), *METHOD_HEADERS.values()}
+
+# Headers every row needs, whatever the event (cld-spec.md §2): the period, the person, when the event started.
+ALWAYS_MANDATORY = {
+    "LA Code",
+    "Reporting Period Start Date",
+    "Reporting Period End Date",
+    "NHS Number",
+    "LA Person Unique Identifier",
+    "Gender",
+    "Ethnicity",
+    "Date of Birth",
+    "Client Type",
+    "Postcode",
+    "Accommodation Status",
+    "Has Unpaid Carer",
+    "Event Start Date",
+}
+SERVICE_ONLY = {  # service events come from care packages, not forms: never on a form's row
+    "Service Type",
+    "Service Component",
+    "Delivery Mechanism",
+    "Provider CQC Location Name",
+    "Provider CQC Location ID",
+    "Unit Cost",
+    "Cost Frequency (Unit Type)",
+    "Planned units per week",
+}
+CARER_ONLY = {
+    "Total Hrs Caring per week",
+    "No. of adults being cared for",
+    "Adult 1 Linked Person_ID",
+    "Adult 2 Linked Person_ID",
+    "Adult 3 Linked Person_ID",
+}
+SERVICE_USER_ONLY = {
+    "Autism Spectrum Disorder (ASD)",
+    "Visual Impairment",
+    "Hearing Impairment",
+    "Dementia",
+    "Client Funding Status",
+}
+FINANCIAL = {"Financial Assessment", "Financial assessment"}  # the Assessment Type, as either release spells it
+LEARNING_DISABILITY = "learning disability support"  # the Primary Support Reason, in any case
+
+
+def block_requirements(states, event_type):
+    """(mandatory, applicable) headers of the block's fields, from their national states (field_states)."""
+    mandatory, applicable = set(), set()
+    headers = list(FIELD_HEADERS.items())
+    if event_type in METHOD_HEADERS:
+        headers.append((CldField.METHOD, METHOD_HEADERS[event_type]))
+    for field, header in headers:
+        if states[field].shown:
+            applicable.add(header)
+            if states[field].required:
+                mandatory.add(header)
+    return mandatory, applicable
+
+
+def submission_requirements(block, row, *, carer, age):
+    """(mandatory, applicable) headers of one row of the CLD extract under the national rules.
+
+    `block` is block_requirements() of the row's event under the national rule rows; `row` maps headers to the
+    row's text; `carer` says whether its client type is an unpaid carer's; `age` is the person's at the event's end
+    (None when unknown). The rest is the specification's rules for the person and the event's dates.
+    """
+    event = row.get("Event Type", "")
+    mandatory = set(ALWAYS_MANDATORY) | block[0]
+    applicable = (set(row) - SERVICE_ONLY - BLOCK_HEADERS) | block[1]
+    if event != "Request":
+        mandatory.add("Primary Support Reason")
+    if event in ("Request", "Assessment", "Review") or row.get("Date of Death"):
+        mandatory.add("Event End Date")
+    if carer:
+        applicable -= SERVICE_USER_ONLY
+    else:
+        applicable -= CARER_ONLY
+        if row.get("Assessment Type") in FINANCIAL or event in ("Review", "Service"):
+            mandatory.add("Client Funding Status")
+        learning_disability = row.get("Primary Support Reason", "").lower() == LEARNING_DISABILITY
+        if learning_disability and age is not None and 18 <= age <= 64:
+            mandatory.add("Employment Status")
+    return mandatory & applicable, applicable

@@ -7,36 +7,35 @@ awaiting sign-off that is slow for deep pages. Here a page is 'the next N rows a
 import base64
 import datetime
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
-
-from caredirector.statements import Param, RowsById, Statement
 
 COUNT_CAP = 10_000
 
 
 @dataclass
 class KeysetPage:
-    rows: list
+    ids: list  # the page's row ids, in order
     next_cursor: str | None
     previous_cursor: str | None
-    total: int
-    total_capped: bool
+    rows: list = field(default_factory=list)
 
     @property
     def has_other_pages(self):
         return bool(self.next_cursor or self.previous_cursor)
 
 
-def _encode(value, pk):
+def encode(value, pk):
+    """The cursor of a row: its sort key and id."""
     if isinstance(value, datetime.datetime):
         value = {"dt": value.isoformat()}
     raw = json.dumps([value, pk]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(cursor):
+def decode(cursor):
+    """(sort key, id) of a cursor, or None for one that cannot be read (a cursor is the user's to change)."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         value, pk = json.loads(raw)
@@ -49,23 +48,13 @@ def _decode(cursor):
         return None
 
 
-def _value(row, field):
-    for part in field.split("__"):
-        row = getattr(row, part)
-    return row
-
-
 def capped_count(queryset):
     """The number of rows up to COUNT_CAP, and whether there are more."""
     counted = queryset.order_by()[: COUNT_CAP + 1].count()
     return min(counted, COUNT_CAP), counted > COUNT_CAP
 
 
-def _ordering(field, later):
-    return [field, "pk"] if later else [f"-{field}", "-pk"]
-
-
-def _after_cursor(field, later, value, pk):
+def _after(field, later, value, pk):
     """Rows after (later: beyond) the cursor's (value, pk) in the walk's direction.
 
     The first, redundant condition is the one an index can start from: without it PostgreSQL walks the index from the
@@ -76,104 +65,45 @@ def _after_cursor(field, later, value, pk):
     return Q(**{f"{field}__lte": value}) & (Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}))
 
 
-def paginate(fetch, key, descending, after, before, size, fits=None):
-    """The rows, next cursor and previous cursor of a keyset page.
-
-    `fetch(later, cursor, limit)` returns up to `limit` rows in the walk's order: ascending keys when `later`, from
-    just beyond `cursor` (a (value, pk) pair, or None for an end of the list); `key(row)` is a row's (value, pk).
-    A cursor that `fits` refuses is ignored, as one that cannot be read is: the page starts at the list's end.
-    """
-    forward = before is None
-    cursor = _decode(after) if forward and after else (_decode(before) if before else None)
-    if cursor is not None and fits is not None and not fits(cursor):
-        cursor = None
-    later = (not descending) == forward  # walking towards larger keys?
-    rows = fetch(later, cursor, size + 1)
-    more = len(rows) > size
-    rows = rows[:size]
-    if not forward:
-        rows.reverse()
-    first, last = (rows[0], rows[-1]) if rows else (None, None)
-    if forward:
-        next_cursor = _encode(*key(last)) if more and last else None
-        previous_cursor = _encode(*key(first)) if cursor is not None and first else None
-    else:
-        previous_cursor = _encode(*key(first)) if more and first else None
-        next_cursor = _encode(*key(last)) if last else None
-    return rows, next_cursor, previous_cursor
-
-
-class CompiledKeyset:
-    """Keyset pages of a list whose queries are compiled once (caredirector.statements), for the busiest lists.
-
-    `build()` gives the list's queryset (of `model`) with Params for what changes between views. A page is read in two
-    statements: the ids and sort keys of its rows, from the list's own table (and the sort's); then those rows'
-    `columns` (which must include "id"), by id. PostgreSQL plans the first in a tenth of a millisecond, and keeps one
-    plan for the second, where the whole list joined to its four other tables took 2 ms to plan on every view (its
-    kept plan, made without the cursor's values, never looked cheaper than a new one). A statement is compiled for
-    each shape of page (which way it walks, from a cursor or from an end) on first use; `page(values, ...)` returns
-    a KeysetPage of `row_factory(columns, rows)`.
-    """
-
-    def __init__(self, model, build, field, columns, row_factory):
-        self.model, self.build, self.field, self.columns, self.row_factory = model, build, field, columns, row_factory
-        self.key_field, self.pk_field = field_at(model, field), model._meta.pk
-        self._statements = {}  # the (id, sort key) statements, by (later, from a cursor)
-        self._rows_by_size = {}
-
-    def _statement(self, shape, build):
-        statement = self._statements.get(shape)
-        if statement is None:
-            statement = self._statements[shape] = Statement(build)
-        return statement
-
-    def _keys(self, later, from_cursor):
-        """The statement of a page's (id, sort key) pairs."""
-
-        def build():
-            query = self.build()
-            if from_cursor:
-                query = query.filter(
-                    _after_cursor(self.field, later, Param("key", self.key_field), Param("key_pk", self.pk_field))
-                )
-            return query.order_by(*_ordering(self.field, later)).values_list("id", self.field)
-
-        return self._statement((later, from_cursor), build)
-
-    def _rows(self, ids, size):
-        """The rows with these ids, in their order: one statement for any page of this size."""
-        rows = self._rows_by_size.get(size)
-        if rows is None:
-            rows = self._rows_by_size[size] = RowsById(self.model, self.columns, size)
-        return rows.run(ids)
-
-    def _fits(self, cursor):
-        """Whether a cursor's value is of the sort field's kind (a cursor is the user's to change)."""
-        expected = datetime.datetime if self.key_field.get_internal_type() == "DateTimeField" else str
-        return isinstance(cursor[0], expected)
-
-    def page(self, values, *, descending=False, after=None, before=None, size=25, total, capped=False):
-        def fetch(later, cursor, limit):
-            if cursor is None:
-                return self._keys(later, False).run(limit=limit, **values)
-            key, key_pk = cursor
-            return self._keys(later, True).run(limit=limit, key=key, key_pk=key_pk, **values)
-
-        keys, next_cursor, previous_cursor = paginate(
-            fetch, lambda row: (row[1], row[0]), descending, after, before, size, self._fits
-        )
-        rows = self._rows([pk for pk, _key in keys], size)
-        return KeysetPage(self.row_factory(self.columns, rows), next_cursor, previous_cursor, total, capped)
-
-
-def field_at(model, path):
-    """The model field at the end of a lookup path ("case__person__family_name")."""
+def _sort_field(queryset, path):
+    model = queryset.model
     *relations, name = path.split("__")
     for relation in relations:
         model = model._meta.get_field(relation).related_model
     return model._meta.get_field(name)
 
 
-def cursor_for(row, field):
-    """The cursor that starts a page just after this row (used by the benchmark to reach deep pages)."""
-    return _encode(_value(row, field), row.pk)
+def keys_query(queryset, field, *, later, cursor):
+    """The (id, sort key) pairs of `queryset` from just beyond `cursor` ((key, id), or None for an end of the list),
+    towards larger keys when `later`."""
+    if cursor is not None:
+        queryset = queryset.filter(_after(field, later, *cursor))
+    order = [field, "pk"] if later else [f"-{field}", "-pk"]
+    return queryset.order_by(*order).values_list("pk", field)
+
+
+def keyset_page(queryset, field, *, descending=False, after=None, before=None, size=25):
+    """The ids and cursors of a page of `queryset` sorted by `field` then id, after or before a cursor.
+
+    A cursor that cannot be read, or whose key is not of the sort field's kind, is ignored: the page starts at the
+    list's end.
+    """
+    forward = before is None
+    cursor = decode(after) if forward and after else (decode(before) if before else None)
+    kind = datetime.datetime if _sort_field(queryset, field).get_internal_type() == "DateTimeField" else str
+    if cursor is not None and not isinstance(cursor[0], kind):
+        cursor = None
+    later = (not descending) == forward  # walking towards larger keys?
+    keys = list(keys_query(queryset, field, later=later, cursor=cursor)[: size + 1])
+    more = len(keys) > size
+    keys = keys[:size]
+    if not forward:
+        keys.reverse()
+    first, last = (keys[0], keys[-1]) if keys else (None, None)
+    if forward:
+        next_cursor = encode(last[1], last[0]) if more and last else None
+        previous_cursor = encode(first[1], first[0]) if cursor is not None and first else None
+    else:
+        previous_cursor = encode(first[1], first[0]) if more and first else None
+        next_cursor = encode(last[1], last[0]) if last else None
+    return KeysetPage([pk for pk, _key in keys], next_cursor, previous_cursor)

@@ -1,4 +1,8 @@
-"""Every change to a form: each locks the row, checks the rules, saves once and writes one history row."""
+"""Every change to a form: each locks the row, checks the rules, saves once and writes one history row.
+
+The rules live here (and in the model's transitions and constraints): forms and pages show what is refused, in the
+refusal's words, beside the field it names.
+"""
 
 import hashlib
 
@@ -6,13 +10,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
-from cld.block import CldContext, cld_display, problems_for_completion
-from forms_engine.models import Form, PrintRecord
+from forms_engine.blocks import blocks_for
+from forms_engine.models import Form, FormStatus, PrintRecord
 from forms_engine.printing import build_docx
 
 
 class ActionRefused(Exception):
-    """The rules do not allow this change; the message says why, in the user's words."""
+    """The rules do not allow this change; the message says why, in the user's words, and `field` names the input
+    it is about (None: the change as a whole)."""
+
+    def __init__(self, message, *, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 class OpenFormExists(ActionRefused):
@@ -20,8 +29,18 @@ class OpenFormExists(ActionRefused):
         self.open_form = open_form
         super().__init__(
             f"This case already has an open {open_form.form_type} form ({open_form.reference}, "
-            f"{open_form.get_status_display()}). It must be Closed before another can be created."
+            f"{open_form.get_status_display()}). It must be Closed before another can be created.",
+            field="form_type",
         )
+
+
+class FormIncomplete(ActionRefused):
+    """Answers required to complete the form are missing: `questions` (question ids) and, by block name, `blocks`
+    (field names)."""
+
+    def __init__(self, *, questions, blocks):
+        self.questions, self.blocks = questions, blocks
+        super().__init__("The form cannot be set Complete until the questions marked as required are answered.")
 
 
 class EditConflict(Exception):
@@ -70,13 +89,19 @@ def _insert_new_form(form, *, by, reason):
     return form
 
 
+def _refuse_unless_may_record(by):
+    if not by.has_perm("accounts.record_forms"):
+        raise ActionRefused("Your role does not allow you to create forms.")
+
+
 @transaction.atomic
 def create_form(*, case, form_type, responsible_user, by):
     """Start a new In Progress form of the type's newest definition."""
-    if not by.has_perm("accounts.record_forms"):
-        raise ActionRefused("Your role does not allow you to create forms.")
+    _refuse_unless_may_record(by)
     if not form_type.active:
-        raise ActionRefused(f"The form type {form_type} is no longer in use.")
+        raise ActionRefused(f"The form type {form_type} is no longer in use.", field="form_type")
+    if not responsible_user.has_perm("accounts.record_forms"):
+        raise ActionRefused("The responsible user must be someone who records forms.", field="responsible_user")
     _refuse_if_open_form_exists(case=case, form_type=form_type)
     form = Form(
         case=case,
@@ -90,33 +115,47 @@ def create_form(*, case, form_type, responsible_user, by):
     return _insert_new_form(form, by=by, reason="Created")
 
 
-def _apply_answers(form, answers, cld):
+def _apply_answers(form, answers, columns):
+    """Put the answers, and the columns of the form's blocks (e.g. the CLD block), on the locked form."""
     form.answers = answers
-    if cld is not None and form.form_type.has_cld_section:
-        for column, value in cld.items():
+    if columns and blocks_for(form.form_type):
+        for column, value in columns.items():
             setattr(form, column, value)
 
 
-@transaction.atomic
-def save_answers(*, form, answers, revision, by, cld=None):
-    """Save the answers (and the CLD block's columns) of an In Progress form; it stays In Progress."""
-    form = _lock(form, revision)
+def _refuse_unless_editable(form, by):
     if not form.can_edit(by):
         raise ActionRefused(refusal(form, by))
-    _apply_answers(form, answers, cld)
+
+
+@transaction.atomic
+def save_answers(*, form, answers, revision, by, columns=None):
+    """Save the answers (and the columns of the form's blocks) of an In Progress form; it stays In Progress."""
+    form = _lock(form, revision)
+    _refuse_unless_editable(form, by)
+    _apply_answers(form, answers, columns)
     return _save(form, by=by, reason="Saved")
 
 
+def missing_for_completion(form):
+    """What the form, as it stands, lacks to be set Complete: (question ids, {block name: field names})."""
+    questions = [question["id"] for question in form.version.missing_answers(form.answers)]
+    blocks = {block.name: [field for field, _label in block.missing(form)] for block in blocks_for(form.form_type)}
+    return questions, {name: fields for name, fields in blocks.items() if fields}
+
+
 @transaction.atomic
-def complete_form(*, form, answers, revision, by, cld=None):
-    """Save the answers and set the form Complete; close it at once when its type needs no sign-off."""
+def complete_form(*, form, answers, revision, by, columns=None):
+    """Save the answers and set the form Complete; close it at once when its type needs no sign-off.
+
+    Refused with FormIncomplete, and nothing saved, while a question or block field required to complete is empty.
+    """
     form = _lock(form, revision)
-    if not form.can_edit(by):
-        raise ActionRefused(refusal(form, by))
-    _apply_answers(form, answers, cld)
-    missing = problems_for_completion(form)
-    if missing:
-        raise ActionRefused(f"The Client Level Data section is not complete: answer {', '.join(missing)}.")
+    _refuse_unless_editable(form, by)
+    _apply_answers(form, answers, columns)
+    questions, blocks = missing_for_completion(form)
+    if questions or blocks:
+        raise FormIncomplete(questions=questions, blocks=blocks)
     form.complete(by=by)
     if can_proceed(form.close_automatically):
         form.close_automatically()
@@ -124,18 +163,30 @@ def complete_form(*, form, answers, revision, by, cld=None):
     return _save(form, by=by, reason="Set Complete; awaiting sign-off")
 
 
+def _refuse_unless_signable(form, by, transition_method, doing):
+    if form.status != FormStatus.COMPLETE:
+        raise ActionRefused(f"Only a Complete form can be {doing}; this form is {form.get_status_display()}.")
+    if not has_transition_perm(transition_method, by):
+        raise ActionRefused(_sign_off_refusal(form, by))
+
+
 @transaction.atomic
 def close_form(*, form, revision, by, closed_on, name):
     """Sign off a Complete form, recording the closing date and the name of the person closing it."""
     form = _lock(form, revision)
-    if form.status != Form.Status.COMPLETE:
-        raise ActionRefused(f"Only a Complete form can be closed; this form is {form.get_status_display()}.")
-    if not has_transition_perm(form.close, by):
-        raise ActionRefused(_sign_off_refusal(form, by))
-    if closed_on < form.completed_on:
-        raise ActionRefused("The closing date cannot be before the date the form was completed.")
+    _refuse_unless_signable(form, by, form.close, "closed")
+    name = (name or "").strip()
+    if closed_on is None:
+        raise ActionRefused("Enter the closing date.", field="closed_on")
     if closed_on > timezone.localdate():
-        raise ActionRefused("The closing date cannot be in the future.")
+        raise ActionRefused("The closing date cannot be in the future.", field="closed_on")
+    if closed_on < form.completed_on:
+        raise ActionRefused(
+            f"The closing date cannot be before the date the form was completed ({form.completed_on:%d/%m/%Y}).",
+            field="closed_on",
+        )
+    if not name:
+        raise ActionRefused("Enter the name of the person closing the form.", field="closed_by_name")
     form.close(by=by, closed_on=closed_on, name=name)
     return _save(form, by=by, reason=f"Closed by {name} on {closed_on:%d/%m/%Y}")
 
@@ -144,22 +195,19 @@ def close_form(*, form, revision, by, closed_on, name):
 def return_form(*, form, revision, by, reason):
     """Send a Complete form back to In Progress with the manager's reason."""
     form = _lock(form, revision)
-    if form.status != Form.Status.COMPLETE:
-        raise ActionRefused(f"Only a Complete form can be returned; this form is {form.get_status_display()}.")
-    if not has_transition_perm(form.return_for_amendment, by):
-        raise ActionRefused(_sign_off_refusal(form, by))
-    if not reason.strip():
-        raise ActionRefused("Give the reason for returning the form.")
-    form.return_for_amendment(by=by, reason=reason.strip())
-    return _save(form, by=by, reason=f"Returned for amendment: {reason.strip()}")
+    _refuse_unless_signable(form, by, form.return_for_amendment, "returned")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionRefused("Give the reason for returning the form to the practitioner.", field="return_reason")
+    form.return_for_amendment(by=by, reason=reason)
+    return _save(form, by=by, reason=f"Returned for amendment: {reason}")
 
 
 @transaction.atomic
 def clone_form(*, form, by):
     """Start a new In Progress form of the same type on the same case, copying every answer of a Closed form."""
-    if not by.has_perm("accounts.record_forms"):
-        raise ActionRefused("Your role does not allow you to create forms.")
-    if form.status != Form.Status.CLOSED:
+    _refuse_unless_may_record(by)
+    if form.status != FormStatus.CLOSED:
         raise ActionRefused("Only a Closed form can be cloned.")
     form_type = form.form_type
     _refuse_if_open_form_exists(case=form.case, form_type=form_type)
@@ -181,21 +229,26 @@ def clone_form(*, form, by):
     return _insert_new_form(clone, by=by, reason=f"Cloned from {form.reference}")
 
 
+def may_print(user):
+    return user.has_perm("accounts.print_forms")
+
+
 @transaction.atomic
 def print_form(*, form, section_ids, comment, by):
     """Produce the Word document of the chosen sections; record the print in the form's history and Print History."""
-    sections = [section for section in form.version.sections if section["id"] in set(section_ids)]
+    if not may_print(by):
+        raise ActionRefused("Your role does not allow you to print forms.")
+    chosen = set(section_ids)
+    sections = [section for section in form.version.sections if section["id"] in chosen]
     if not sections:
-        raise ActionRefused("Choose at least one section to print.")
+        raise ActionRefused("Choose at least one section to print.", field="sections")
     office_chosen = any(section["office_use_only"] for section in sections)
-    cld_rows = []
-    if office_chosen and form.form_type.has_cld_section:
-        cld_rows = cld_display(CldContext.for_form(form), form)
+    block_rows = [(block.title, block.display(form)) for block in blocks_for(form.form_type)] if office_chosen else []
     printed_at = timezone.now()
     content = build_docx(
         form,
         section_ids=[section["id"] for section in sections],
-        cld_rows=cld_rows,
+        block_rows=block_rows,
         printed_by=by,
         printed_at=printed_at,
         comment=comment,
@@ -228,9 +281,9 @@ def _history_row(form, *, by, reason, when):
 
 def refusal(form, user):
     """Say, in the user's words, why this user cannot change this form now."""
-    if form.status == Form.Status.CLOSED:
+    if form.status == FormStatus.CLOSED:
         return "This form is Closed and read-only. Clone it to start a new one."
-    if form.status == Form.Status.COMPLETE:
+    if form.status == FormStatus.COMPLETE:
         if user.has_perm("accounts.authorise_forms"):
             return _sign_off_refusal(form, user)
         return "This form is Complete and waiting for a manager's sign-off, so it cannot be changed."

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from caredirector.admin import EvidenceHistoryAdmin
-from cld.models import CldFieldRule
+from forms_engine.blocks import all_blocks
 from forms_engine.models import Form, FormType, FormTypeVersion, Question, Section
 
 
@@ -22,19 +22,6 @@ class QuestionInline(admin.StackedInline):
             object_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = Section.objects.filter(form_type_id=object_id) if object_id else Section.objects.none()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class CldFieldRuleInline(admin.TabularInline):
-    """Which Client Level Data fields this type shows and requires, per Event Type (blank: any Event Type)."""
-
-    model = CldFieldRule
-    fields = ("event_type", "field", "shown", "required", "default_value", "choices")
-    extra = 0
-    verbose_name = "Client Level Data rule"
-    verbose_name_plural = "Client Level Data rules (fields shown and required, per Event Type)"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("event_type", "default_value")
 
 
 @admin.register(FormType)
@@ -59,11 +46,13 @@ class FormTypeAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [SectionInline, QuestionInline, CldFieldRuleInline]
 
     def get_inlines(self, request, obj):
-        # Questions belong to sections, so sections are saved first: add questions once the type has sections.
-        return [SectionInline, QuestionInline, CldFieldRuleInline] if obj else [SectionInline]
+        # Questions belong to sections, so sections are saved first: add questions once the type has sections. The
+        # blocks a type may carry (the CLD block) add the inlines of their own rules.
+        if obj is None:
+            return [SectionInline]
+        return [SectionInline, QuestionInline, *(inline for block in all_blocks() for inline in block.admin_inlines)]
 
 
 class ReadOnlyAdminMixin:

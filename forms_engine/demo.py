@@ -6,9 +6,8 @@ import random
 from django.utils import timezone
 
 from cases.models import Case
-from cld.demo import demo_block
 from forms_engine import actions
-from forms_engine.models import Form, FormType, QuestionKind
+from forms_engine.models import Form, FormStatus, FormType, QuestionKind
 
 PHRASES = (
     "Lives alone in a ground-floor flat; daughter visits most days.",
@@ -41,8 +40,12 @@ def answer(question, rng, today):
     return rng.choice(PHRASES)
 
 
-def seed_forms(users):
-    """Add a few forms to each demo case that has none; return how many forms were created."""
+def seed_forms(users, block_columns):
+    """Add a few forms to each demo case that has none; return how many forms were created.
+
+    `block_columns(form, rng)` gives the columns of a form's blocks (the CLD block, from cld.demo), as a practitioner
+    would have filled them in.
+    """
     rng = random.Random(20231101)  # noqa: S311 - demo data
     today = timezone.localdate()
     form_types = list(FormType.objects.active().filter(has_cld_section=True).order_by("name"))
@@ -59,32 +62,34 @@ def seed_forms(users):
             # Forms that wait for a manager (or come back from one) are of types that need sign-off.
             choices = signed_off if outcome in ("complete", "returned") else form_types
             form_type = choices[(index // 2 + offset * 5) % len(choices)]
-            created += _seed_one(case, form_type, outcome, worker, manager, rng, today)
+            created += _seed_one(case, form_type, outcome, worker, manager, rng, today, block_columns)
     return created
 
 
-def _seed_one(case, form_type, outcome, worker, manager, rng, today):
+def _seed_one(case, form_type, outcome, worker, manager, rng, today, block_columns):
     form = actions.create_form(case=case, form_type=form_type, responsible_user=worker, by=worker)
     answers = {str(q["id"]): answer(q, rng, today) for q in form.version.questions()}
-    cld = demo_block(form, rng)
+    columns = block_columns(form, rng)
     if outcome == "in_progress":
         answers = dict(list(answers.items())[: len(answers) // 2])
-        cld = {
-            column: value for column, value in cld.items() if column in ("cld_event_type_id", "cld_event_description")
+        columns = {
+            column: value
+            for column, value in columns.items()
+            if column in ("cld_event_type_id", "cld_event_description")
         }
-    form = actions.save_answers(form=form, answers=answers, revision=form.revision, by=worker, cld=cld)
+    form = actions.save_answers(form=form, answers=answers, revision=form.revision, by=worker, columns=columns)
     count = 1
     if outcome != "in_progress":
-        form = actions.complete_form(form=form, answers=answers, revision=form.revision, by=worker, cld=cld)
-    if outcome == "returned" and form.status == Form.Status.COMPLETE:
+        form = actions.complete_form(form=form, answers=answers, revision=form.revision, by=worker, columns=columns)
+    if outcome == "returned" and form.status == FormStatus.COMPLETE:
         form = actions.return_form(
             form=form, revision=form.revision, by=manager, reason="Please add who took part in the review."
         )
-    if outcome in ("closed", "cloned") and form.status == Form.Status.COMPLETE:
+    if outcome in ("closed", "cloned") and form.status == FormStatus.COMPLETE:
         form = actions.close_form(
             form=form, revision=form.revision, by=manager, closed_on=today, name=manager.display_name
         )
-    if outcome == "cloned" and form.status == Form.Status.CLOSED:
+    if outcome == "cloned" and form.status == FormStatus.CLOSED:
         actions.clone_form(form=form, by=worker)
         count += 1
     # Spread the dates over recent weeks so lists and waiting times look like a working team's.

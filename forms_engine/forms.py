@@ -93,13 +93,12 @@ class AnswersForm(forms.Form):
                 result[str(question["id"])] = value
         return result
 
-    def require_complete(self):
-        """Mark every unanswered question that must be answered to complete; return whether all are answered."""
-        answers = self.answers()
-        missing = [q for q in self.version.questions() if q["required"] and str(q["id"]) not in answers]
-        for question in missing:
-            self.add_error(field_name(question), "Answer this question to set the form Complete.")
-        return not missing
+    def show_missing(self, question_ids):
+        """Mark the questions a refusal to complete named (forms_engine.actions decided them)."""
+        missing = set(question_ids)
+        for question in self.version.questions():
+            if question["id"] in missing:
+                self.add_error(field_name(question), "Answer this question to set the form Complete.")
 
     def sections(self):
         """Yield (section, bound fields) for the template."""
@@ -108,7 +107,8 @@ class AnswersForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    """The Status field and what choosing each status reveals."""
+    """The Status field and what choosing each status reveals. Whether those answers will do (a closing date not in
+    the future, a reason for returning) is the actions' to say: forms_engine.actions refuses, naming the field."""
 
     status = forms.ChoiceField(label="Status")
     closed_on = forms.DateField(label="Closing date", required=False, widget=DateInput)
@@ -132,28 +132,6 @@ class StatusForm(forms.Form):
             ]
         else:
             self.fields["status"].choices = [(status.IN_PROGRESS, "In Progress"), (status.COMPLETE, "Complete")]
-
-    def clean(self):
-        data = super().clean()
-        chosen = data.get("status")
-        if self.form.status == Form.Status.COMPLETE and chosen == Form.Status.CLOSED:
-            closed_on = data.get("closed_on")
-            if not closed_on and "closed_on" not in self.errors:
-                self.add_error("closed_on", "Enter the closing date.")
-            elif closed_on and closed_on > timezone.localdate():
-                self.add_error("closed_on", "The closing date cannot be in the future.")
-            elif closed_on and self.form.completed_on and closed_on < self.form.completed_on:
-                self.add_error(
-                    "closed_on",
-                    f"The closing date cannot be before the date the form was completed "
-                    f"({self.form.completed_on:%d/%m/%Y}).",
-                )
-            if not data.get("closed_by_name", "").strip():
-                self.add_error("closed_by_name", "Enter the name of the person closing the form.")
-        if self.form.status == Form.Status.COMPLETE and chosen == Form.Status.IN_PROGRESS:
-            if not data.get("return_reason", "").strip():
-                self.add_error("return_reason", "Give the reason for returning the form to the practitioner.")
-        return data
 
 
 def users_who_record_forms():

@@ -39,8 +39,9 @@ def form_header(form):
     ]
 
 
-def build_docx(form, *, section_ids, cld_rows, printed_by, printed_at, comment=""):
-    """Return the .docx bytes of a form with the chosen sections; cld_rows are the CLD block's (label, answer)."""
+def build_docx(form, *, section_ids, block_rows, printed_by, printed_at, comment=""):
+    """Return the .docx bytes of a form with the chosen sections; block_rows are (title, [(label, answer)]) of the
+    blocks printed in its Office Use Only section (e.g. the CLD block)."""
     document = Document()
     _page_setup(document)
     document.core_properties.title = clean(f"{form.form_type} {form.reference}")
@@ -62,10 +63,11 @@ def build_docx(form, *, section_ids, cld_rows, printed_by, printed_at, comment="
         ]
         if rows:
             _table(document, rows)
-        if section["office_use_only"] and cld_rows:
-            document.add_heading("Client Level Data", level=2)
-            _table(document, cld_rows)
-        if not rows and not (section["office_use_only"] and cld_rows):
+        blocks = block_rows if section["office_use_only"] else []
+        for title, block in blocks:
+            document.add_heading(clean(title), level=2)
+            _table(document, block)
+        if not rows and not blocks:
             document.add_paragraph("No questions in this section.")
     _footer(document, printed_by, printed_at)
     buffer = io.BytesIO()

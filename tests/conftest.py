@@ -9,6 +9,19 @@ from tests.factories import UserFactory
 PASSWORD = "correct-horse-battery"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--run-slow", action="store_true", help="also run the tests marked slow (CI does)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --run-slow (CI does)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def practitioner(db):
     return UserFactory(username="pat", first_name="Pat", last_name="Practitioner", roles=[roles.PRACTITIONER])
@@ -44,7 +57,8 @@ def signed_in(client, user):
 def app_urls(sample_kwargs, skip_namespaces=("admin",)):
     """Yield (name, path) for every URL of the app, with each <converter:kwarg> filled from sample_kwargs.
 
-    sample_kwargs maps a kwarg name to a value, or a namespace ("cases", "forms") to such a mapping of its own.
+    sample_kwargs maps a kwarg name to a value, or a namespace ("cases", "forms") or a URL's name
+    ("forms:case-forms") to such a mapping of its own.
     """
 
     def walk(patterns, prefix, namespace):
@@ -56,11 +70,34 @@ def app_urls(sample_kwargs, skip_namespaces=("admin",)):
                 yield from walk(pattern.url_patterns, route, pattern.namespace or namespace)
             elif isinstance(pattern, URLPattern):
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                values = {**sample_kwargs, **sample_kwargs.get(namespace, {})}
+                values = {**sample_kwargs, **sample_kwargs.get(namespace, {}), **sample_kwargs.get(name, {})}
                 path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m, values=values: str(values[m.group(1)]), route)
                 yield name, "/" + path
 
     yield from walk(get_resolver().url_patterns, "", None)
+
+
+def case_routes(case_pk):
+    """app_urls' sample for the URLs of a case's forms, which forms_engine routes beside the forms' own."""
+    return {name: {"pk": case_pk} for name in ("forms:case-forms", "forms:form-new")}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def jinja2_templates_report_their_context():
+    """Django's test client records the templates a response rendered, with their context, for Django's own engine
+    only (django.test.utils.instrumented_test_render): the app's pages are Jinja2, so they report too."""
+    from django.template.backends.jinja2 import Template
+    from django.test.signals import template_rendered
+
+    original = Template.render
+
+    def render(self, context=None, request=None):
+        template_rendered.send(sender=self, template=self, context=context if context is not None else {})
+        return original(self, context, request)
+
+    Template.render = render
+    yield
+    Template.render = original
 
 
 # The data the migrations create, which a live-server test's flush removes: code lists, roles, form types, CLD rules.

@@ -13,8 +13,8 @@ from cases.validators import nhs_check_digit
 from codes.models import CodeList, CodeValue
 
 ROLE_PERMISSIONS = {
-    roles.PRACTITIONER: [("accounts", "record_forms")],
-    roles.MANAGER: [("accounts", "record_forms"), ("accounts", "authorise_forms")],
+    roles.PRACTITIONER: [("accounts", "record_forms"), ("accounts", "print_forms")],
+    roles.MANAGER: [("accounts", "record_forms"), ("accounts", "authorise_forms"), ("accounts", "print_forms")],
     roles.FORM_ADMINISTRATOR: [],
     roles.DATA_TEAM: [("accounts", "run_cld_extract")],
 }
@@ -141,6 +141,18 @@ class FormTypeFactory(factory.django.DjangoModelFactory):
 def question_ids(form_type):
     """Return {label: question id} for a form type."""
     return {question.label: question.pk for question in form_type.questions.all()}
+
+
+def required_answers(version):
+    """An answer to every question of a form-type version that is required to complete."""
+    sample = {"date": "2026-04-01", "number": "3", "yes_no": "Yes"}
+    answers = {}
+    for question in version.questions():
+        if question["required"]:
+            choices = question["choices"]
+            value = sample.get(question["kind"], choices[0] if choices else "Recorded for the test")
+            answers[str(question["id"])] = [value] if question["kind"] == "multiple_choice" else value
+    return answers
 
 
 def make_form(*, status="in_progress", case=None, form_type=None, responsible_user, manager=None, answers=None):

@@ -76,7 +76,7 @@ def test_dashboards_open_to_manager(client, manager):
 def test_navigation_follows_role(client, practitioner, manager, form_admin):
     def nav(user):
         client.force_login(user)
-        return client.get(reverse("home")).content.decode()
+        return client.get(reverse("dashboards:my-forms")).content.decode()
 
     assert "Dashboards" not in nav(practitioner) and ">Admin<" not in nav(practitioner)
     assert "Dashboards" in nav(manager) and ">Admin<" not in nav(manager)
@@ -100,15 +100,15 @@ def test_inactive_user_is_signed_out(client, practitioner):
     signed_in(client, practitioner)
     practitioner.is_active = False
     practitioner.save()
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("dashboards:my-forms")).status_code == 302
 
 
 def test_sign_in_and_out(client, practitioner):
     response = client.post(reverse("login"), {"username": "pat", "password": "correct-horse-battery"})
-    assert response.status_code == 302 and response.url == reverse("home")
-    assert client.get(reverse("home")).status_code == 200
+    assert response.status_code == 302 and response.url == reverse("dashboards:my-forms")
+    assert client.get(reverse("dashboards:my-forms")).status_code == 200
     assert client.post(reverse("logout")).status_code == 302
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("dashboards:my-forms")).status_code == 302
 
 
 def test_failed_sign_in_shows_error_summary(client, practitioner):
@@ -153,6 +153,6 @@ def test_form_administrator_edits_cld_rules_in_admin(client):
 
 def test_cld_extract_link_only_for_the_data_team(client, practitioner, data_team):
     signed_in(client, practitioner)
-    assert "CLD Extract" not in client.get(reverse("home")).content.decode()
+    assert "CLD Extract" not in client.get(reverse("dashboards:my-forms")).content.decode()
     signed_in(client, data_team)
-    assert "CLD Extract" in client.get(reverse("home")).content.decode()
+    assert "CLD Extract" in client.get(reverse("dashboards:my-forms")).content.decode()

@@ -118,7 +118,7 @@ def test_create_form_never_fails(practitioner, body):
     client = Client()
     client.force_login(practitioner)
     before = Form.objects.count()
-    response = client.post(reverse("cases:form-new", args=[case.pk]), body)
+    response = client.post(reverse("forms:form-new", args=[case.pk]), body)
     assert response.status_code in (200, 302)
     assert Form.objects.count() == before + (1 if response.status_code == 302 else 0)
 
@@ -161,7 +161,7 @@ def test_lists_never_fail(manager, query):
     client.force_login(manager)
     flat = {key: value[0] if isinstance(value, list) and value else value for key, value in query.items()}
     flat = {key: value for key, value in flat.items() if isinstance(value, str)}
-    for name in ("cases:case-list", "home", "dashboards:sign-off", "dashboards:sign-off-list"):
+    for name in ("cases:case-list", "dashboards:my-forms", "dashboards:sign-off", "dashboards:sign-off-list"):
         response = client.get(reverse(name), flat)
         assert response.status_code in (200, 404), (name, response.status_code)
 

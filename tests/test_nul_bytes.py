@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
         ("cases:case-list", {"q": "\x00" * 10, "page": "\x00"}),
         ("dashboards:sign-off-list", {"sort": "a\x00", "age": "\x00"}),
         ("dashboards:sign-off", {"group": "\x00"}),
-        ("home", {"show": "\x00"}),
+        ("dashboards:my-forms", {"show": "\x00"}),
     ],
 )
 def test_nul_in_query_string(client, manager, name, params):

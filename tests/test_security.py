@@ -3,13 +3,14 @@
 import datetime
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import LoginThrottle, Session
+from accounts.models import LoginThrottle
 from forms_engine.models import Form
-from tests.conftest import PASSWORD, app_urls
+from tests.conftest import PASSWORD, app_urls, case_routes
 from tests.factories import CaseFactory, make_form
 
 pytestmark = pytest.mark.django_db
@@ -71,9 +72,9 @@ def test_passwords_use_djangos_validators(client, practitioner):
 
 def test_session_ends_after_inactivity(client, practitioner):
     client.force_login(practitioner)
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("dashboards:my-forms")).status_code == 200
     Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
-    response = client.get(reverse("home"))
+    response = client.get(reverse("dashboards:my-forms"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
@@ -83,7 +84,7 @@ def test_activity_pushes_the_session_end_back(client, practitioner, settings):
     session["_session_refreshed"] = 0
     session.save()
     Session.objects.update(expire_date=timezone.now() + datetime.timedelta(seconds=30))
-    client.get(reverse("home"))
+    client.get(reverse("dashboards:my-forms"))
     remaining = Session.objects.get().expire_date - timezone.now()
     assert remaining > datetime.timedelta(seconds=settings.SESSION_IDLE_SECONDS - 10)
 
@@ -93,7 +94,7 @@ def test_idle_timeout_is_a_setting(settings):
 
 
 def state_changing_requests(form, case):
-    yield from app_urls({"cases": {"pk": case.pk}, "forms": {"pk": form.pk}})
+    yield from app_urls({"cases": {"pk": case.pk}, "forms": {"pk": form.pk}, **case_routes(case.pk)})
 
 
 def test_csrf_is_enforced_on_every_state_changing_request(practitioner, manager):
@@ -138,7 +139,7 @@ def test_history_cannot_be_edited_or_deleted_in_the_admin(client, form_admin, pr
 def test_no_url_lets_a_practitioner_delete_a_form(client, practitioner):
     form = make_form(responsible_user=practitioner)
     client.force_login(practitioner)
-    for _name, path in app_urls({"cases": {"pk": form.case_id}, "forms": {"pk": form.pk}}):
+    for _name, path in app_urls({"cases": {"pk": form.case_id}, "forms": {"pk": form.pk}, **case_routes(form.case_id)}):
         client.delete(path)
         client.post(path, {"action": "delete", "delete": "1"})
     assert Form.objects.filter(pk=form.pk).exists()

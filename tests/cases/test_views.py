@@ -75,8 +75,8 @@ def test_case_list_wrong_method(client, practitioner):
 def test_case_list_query_count_does_not_grow(client, practitioner, django_assert_num_queries, count):
     CaseFactory.create_batch(count)
     signed_in(client, practitioner)
-    # session with its user, count, one page of cases with person, team and user joined
-    with django_assert_num_queries(3):
+    # the session, the user, count, one page of cases with person, team and user joined
+    with django_assert_num_queries(4):
         response = client.get(reverse("cases:case-list"))
     assert response.status_code == 200
 
@@ -85,8 +85,8 @@ def test_case_list_query_count_does_not_grow(client, practitioner, django_assert
 def test_case_record_query_count_does_not_grow(client, practitioner, django_assert_num_queries, count):
     cases = CaseFactory.create_batch(count)
     signed_in(client, practitioner)
-    # session with its user, the case with its person and team, the people a carer cares for, the person's code values
-    with django_assert_num_queries(4):
+    # the session, the user, the case with its person and team, the people a carer cares for, the person's code values
+    with django_assert_num_queries(5):
         response = client.get(reverse("cases:case-detail", args=[cases[-1].pk]))
     assert response.status_code == 200
 
@@ -105,7 +105,7 @@ def test_case_record_shows_person_and_related_items_menu(client, practitioner):
         "Owner occupier or shared ownership scheme",
     ):
         assert text in html
-    assert reverse("cases:case-forms", args=[case.pk]) in html
+    assert reverse("forms:case-forms", args=[case.pk]) in html
 
 
 def test_case_record_unknown_case_is_404(client, practitioner):
@@ -114,6 +114,6 @@ def test_case_record_unknown_case_is_404(client, practitioner):
 
 def test_forms_case_page_lists_the_case(client, practitioner):
     case = CaseFactory()
-    response = signed_in(client, practitioner).get(reverse("cases:case-forms", args=[case.pk]))
+    response = signed_in(client, practitioner).get(reverse("forms:case-forms", args=[case.pk]))
     assert response.status_code == 200
     assert "Forms (Case)" in response.content.decode()

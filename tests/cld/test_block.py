@@ -79,7 +79,7 @@ def test_saved_event_type_renders_its_fields(client, practitioner):
     assert 'data-cld-field="assessment_type">' in html
     assert 'data-cld-field="route_of_access" hidden' in html
     # the guide's explanation of each assessment type sits beside its choice
-    assert "Determines the client&#x27;s ability to pay for care services" in html
+    assert "Determines the client&#39;s ability to pay for care services" in html
 
 
 def test_hidden_field_in_a_crafted_post_is_cleared_not_stored(client, practitioner):
@@ -239,8 +239,9 @@ def test_review_reason_preselected_planned_on_carer_review(client, practitioner)
 
 def test_action_refuses_completion_without_block_even_without_the_page(practitioner):
     form = new_form("adult-conversation-record", practitioner)
-    with pytest.raises(actions.ActionRefused, match="Client Level Data section is not complete"):
+    with pytest.raises(actions.FormIncomplete) as refused:
         actions.complete_form(form=form, answers={}, revision=form.revision, by=practitioner)
+    assert "event_type" in refused.value.blocks["cld"]
     assert Form.objects.get(pk=form.pk).status == "in_progress"
 
 
@@ -279,8 +280,8 @@ def test_form_page_with_block_has_a_fixed_query_count(client, practitioner, djan
     client.force_login(practitioner)
     if filled:
         post(client, form, **assessment(event_outcome=code("event_outcome", "NFA: Other"), caring_hours="20"))
-    # session with its user, form with its codes, clones, the type's CLD rules, the national rules, the code values
-    with django_assert_num_queries(6):
+    # the session, the user, form with its codes, clones, the type's CLD rules, the national rules, the code values
+    with django_assert_num_queries(7):
         assert client.get(form.get_absolute_url()).status_code == 200
 
 
@@ -296,8 +297,8 @@ def test_form_save_query_budget_does_not_grow(client, practitioner, django_asser
     data = {"revision": form.revision, "status": "in_progress", **question_data(form)}
     data |= {f"cld-{key}": value for key, value in assessment().items()}
     client.force_login(practitioner)
-    # session with its user, the form, CLD rules, national rules, code values; then under a savepoint: the locked
+    # the session, the user, the form, CLD rules, national rules, code values; then under a savepoint: the locked
     # form, its update and its history row
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.post(form.get_absolute_url(), data)
     assert response.status_code == 302

@@ -1,9 +1,10 @@
-"""Each data-quality rule of cld-spec.md §2 with a passing and a failing case, on the pure function."""
+"""Each data-quality rule of cld-spec.md §2 with a passing and a failing case: the national rule rows and conditions,
+evaluated by cld/rules.py, and the validity checks of cld/quality.py."""
 
 import pytest
 
 from cld.extract import HEADERS, Labels
-from cld.quality import BLANK_MANDATORY, BLANK_OK, INVALID, VALID, assess
+from cld.quality import BLANK_MANDATORY, BLANK_OK, INVALID, VALID, Standard, assess
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ CARER = {"Client Type": "Unpaid carer", "Primary Support Reason": "Social suppor
 @pytest.fixture(scope="module")
 def valid_r2(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        return Labels(2).valid
+        return Standard(Labels(2))
 
 
 def row(*changes):
@@ -169,7 +170,35 @@ def test_rule(valid_r2, header, changes, expected):
 
 
 def test_release_1_labels_are_valid_in_a_release_1_file(django_db_blocker):
-    valid_r1 = Labels(1).valid
+    valid_r1 = Standard(Labels(1))
     assert category(valid_r1, "Ethnicity", {"Ethnicity": "White - Irish"}) == VALID
     assert category(valid_r1, "Event Outcome", {"Event Outcome": "Provision of service"}) == VALID
     assert category(valid_r1, "Client Type", {"Client Type": "Service User"}) == VALID
+
+
+def test_the_national_rules_are_rule_rows_the_report_follows():
+    from cld.models import NationalFieldRule
+
+    blank_route = {**REQUEST, "Request: Route of Access": ""}
+    assert category(Standard(Labels(2)), "Request: Route of Access", blank_route) == BLANK_MANDATORY
+    NationalFieldRule.objects.filter(field="route_of_access").update(required=False)
+    assert category(Standard(Labels(2)), "Request: Route of Access", blank_route) == BLANK_OK
+    NationalFieldRule.objects.filter(field="route_of_access").update(shown=False)
+    assert category(Standard(Labels(2)), "Request: Route of Access", REQUEST) == INVALID  # no longer applies
+
+
+def test_the_report_and_the_block_follow_the_same_national_conditions():
+    from cld.block import CldContext
+    from cld.models import CldConditionalRule
+    from codes.models import CodeValue
+    from forms_engine.models import FormType
+
+    form_type = FormType.objects.get(code="adult-conversation-record")
+    financial = CodeValue.objects.get(code_list__key="assessment_type", label="Financial Assessment")
+    assessment = CodeValue.objects.get(code_list__key="event_type", label="Assessment")
+    answers = {"event_type": assessment.pk, "assessment_type": financial.pk}
+    assert not CldContext(form_type).states(answers)["event_outcome"].shown
+    assert category(Standard(Labels(2)), "Event Outcome", FINANCIAL) == BLANK_OK
+    CldConditionalRule.objects.filter(field="event_outcome", when_field="assessment_type").delete()
+    assert CldContext(form_type).states(answers)["event_outcome"].shown
+    assert category(Standard(Labels(2)), "Event Outcome", FINANCIAL) == BLANK_MANDATORY

@@ -8,6 +8,8 @@ from django.db import connection
 from django.utils import timezone
 from psycopg.sql import Literal
 
+from dashboards.keyset import encode, keys_query
+from dashboards.queries import waiting, waiting_band_named
 from dashboards.views import SORTS
 from forms_engine.models import Form
 from tests.conftest import REPORT
@@ -62,11 +64,14 @@ def test_chart_reads_the_tallies_not_the_forms(fifty_thousand_forms, group):
     """On PostgreSQL the chart's counts come from the trigger-kept tallies, by index, never from the form table."""
     from django.test.utils import CaptureQueriesContext
 
-    from dashboards.views import _sign_off_bars
+    from dashboards import queries as dashboard_queries
 
     with CaptureQueriesContext(connection) as queries:
-        bars = _sign_off_bars(group, timezone.localdate())
-    assert sum(bar["count"] for bar in bars) == Form.objects.awaiting_sign_off().count() == 5000
+        if group == "age":
+            counted = sum(dashboard_queries.band_counts(timezone.localdate()).values())
+        else:
+            counted = sum(count for _item, count in dashboard_queries.named_counts(group))
+    assert counted == Form.objects.awaiting_sign_off().count() == 5000
     total = 0.0
     for query in queries.captured_queries:
         assert '"forms_engine_form"' not in query["sql"], query["sql"]
@@ -85,7 +90,7 @@ def test_list_page_uses_the_awaiting_index(fifty_thousand_forms, bar):
     if bar == "type":
         awaiting = awaiting.filter(form_type=fifty_thousand_forms[2])
     else:
-        awaiting = awaiting.waiting_band("3-5", timezone.localdate())
+        awaiting = awaiting.filter(waiting(waiting_band_named("3-5"), timezone.localdate()))
     field, _descending = SORTS["longest"]
     page = awaiting.order_by(field, "pk")[:26]
     result = plan(page)[0]
@@ -125,7 +130,7 @@ def test_prepared_list_query_still_uses_the_awaiting_index(fifty_thousand_forms,
     if bar == "type":
         awaiting = awaiting.filter(form_type=fifty_thousand_forms[2])
     else:
-        awaiting = awaiting.waiting_band("3-5", timezone.localdate())
+        awaiting = awaiting.filter(waiting(waiting_band_named("3-5"), timezone.localdate()))
     result = generic_plan(awaiting.order_by("completed_at", "pk").values_list("id", "completed_at")[:26])
     used = indexes_used(result["Plan"])
     assert used & set(AWAITING_INDEXES), json.dumps(result["Plan"])[:2000]
@@ -145,7 +150,6 @@ def test_deep_keyset_page_starts_its_index_scan_at_the_cursor(fifty_thousand_for
     """Page 160 of the awaiting set must not walk (and throw away) the 4,000 rows before it."""
     from django.test.utils import CaptureQueriesContext
 
-    from dashboards.keyset import cursor_for
     from dashboards.queries import sign_off_page
 
     with connection.cursor() as cursor:  # every form completed at its own moment, as in life
@@ -156,8 +160,8 @@ def test_deep_keyset_page_starts_its_index_scan_at_the_cursor(fifty_thousand_for
     awaiting = Form.objects.awaiting_sign_off()
     deep = awaiting.order_by("completed_at", "pk")[4000]
     with CaptureQueriesContext(connection) as queries:
-        page = sign_off_page({}, timezone.localdate(), "completed_at", after=cursor_for(deep, "completed_at"), total=0)
-    assert page.rows[0].pk != deep.pk and page.rows[0].completed_at >= deep.completed_at
+        page = sign_off_page({}, timezone.localdate(), "completed_at", after=encode(deep.completed_at, deep.pk))
+    assert page.rows[0].id != deep.pk and page.rows[0].completed_at >= deep.completed_at
     keys = queries.captured_queries[0]["sql"]  # the page's ids and sort keys; then its rows by id
     assert "LIMIT 26" in keys and '"forms_engine_formtype"' not in keys
     with connection.cursor() as cursor:
@@ -178,35 +182,31 @@ def test_forms_case_page_reads_one_page_of_a_busy_clients_forms_as_a_prepared_st
     forms a case; the one case here has 50,000. (At 1,000,000 forms the kept plan of a single query that also joined
     type and user read all 1,211 forms of the busiest client and sorted them: bench/results.)
     """
+    from forms_engine.queries import RESPONSIBLE, rows
+
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checks the fixture's deferred foreign keys now
         cursor.execute("ALTER TABLE forms_engine_form ALTER COLUMN case_id SET (n_distinct = 100000)")
         cursor.execute("ANALYZE forms_engine_form")
-    from django.db.models import Count, Window
-
     case = Form.objects.first().case
-    # the page's ids and the case's total (caredirector.pagination.windowed_page): the newest-first index, no sort
-    ids = generic_plan(case.forms.annotate(total=Window(Count("pk"))).values_list("pk", "total")[:25])
+    # the page's ids (forms_engine.queries.case_forms_page): the newest-first index, no sort
+    ids = generic_plan(case.forms.order_by("-start_date", "-id").values_list("pk", flat=True)[:25])
     assert "form_case_newest_idx" in indexes_used(ids["Plan"]), json.dumps(ids["Plan"])[:2000]
     assert "Sort" not in json.dumps(ids["Plan"]), json.dumps(ids["Plan"])[:2000]
-    from forms_engine.views import _CASE_FORM_ROWS
-
-    page = list(case.forms.values_list("pk", flat=True)[:25])
-    compiled = _CASE_FORM_ROWS.statement.compiled()
-    values = compiled.values({f"id{index}": pk for index, pk in enumerate(page)}, connection)
-    rows = generic_plan_of(compiled.sql, values)
-    assert form_rows_read(rows["Plan"]) <= 25, json.dumps(rows["Plan"])[:2000]
+    page = list(case.forms.order_by("-start_date", "-id").values_list("pk", flat=True)[:25])
+    found = generic_plan(rows(Form.objects.filter(pk__in=page).order_by("-start_date", "-id"), **RESPONSIBLE))
+    assert form_rows_read(found["Plan"]) <= 25, json.dumps(found["Plan"])[:2000]
 
 
 @pytest.mark.parametrize("bar", ["type", "age"])
-def test_the_list_views_own_statements_keep_plans_on_the_awaiting_index(fifty_thousand_forms, bar, client):
-    """The sign-off list reads a page's ids and sort keys (dashboards.keyset.CompiledKeyset), then those rows by id.
-    The plans PostgreSQL keeps for both, made without the parameters' values, read the awaiting index from the cursor
-    and the page's rows, no more."""
-    from django.test.utils import CaptureQueriesContext
+def test_the_list_views_own_queries_keep_plans_on_the_awaiting_index(fifty_thousand_forms, bar, client):
+    """The sign-off list reads a page's ids and sort keys (dashboards.keyset), then those rows by id. The plans
+    PostgreSQL keeps for both, made without the parameters' values, read the awaiting index from the cursor and the
+    page's rows, no more."""
     from django.urls import reverse
 
-    from dashboards.queries import _SIGN_OFF_PAGES
+    from dashboards import queries
+    from forms_engine.queries import CASE, RESPONSIBLE, rows
 
     with connection.cursor() as cursor:  # every form completed at its own moment, as in life
         cursor.execute(
@@ -215,40 +215,21 @@ def test_the_list_views_own_statements_keep_plans_on_the_awaiting_index(fifty_th
         )
     client.force_login(UserFactory(roles=["Manager"]))
     # the band over 10 days: the shift by id above moves forms back in time, never out of it
-    query = {"type": fifty_thousand_forms[2].pk} if bar == "type" else {"age": "11+"}
+    selection = {"type": fifty_thousand_forms[2].pk} if bar == "type" else {"age": "11+"}
     url = reverse("dashboards:sign-off-list")
-    first = client.get(url, query).context["page"]
-    deep = client.get(url, {**query, "after": first.next_cursor}).context["page"]
+    first = client.get(url, selection).context["page"]
+    deep = client.get(url, {**selection, "after": first.next_cursor}).context["page"]
     for _ in range(30):  # deeper: past page 30
-        deep = client.get(url, {**query, "after": deep.next_cursor}).context["page"]
-    with CaptureQueriesContext(connection) as queries:
-        page = client.get(url, {**query, "after": deep.next_cursor}).context["page"]
+        deep = client.get(url, {**selection, "after": deep.next_cursor}).context["page"]
+    page = client.get(url, {**selection, "after": deep.next_cursor}).context["page"]
     assert len(page.rows) == 25
-    keyset = _SIGN_OFF_PAGES[("type" if bar == "type" else "age-open", "completed_at")]
-    statements = [*keyset._statements.items(), (("rows", 25), keyset._rows_by_size[25].statement)]
-    for shape, statement in statements:
-        compiled = statement.compiled()
-        if shape[0] == "rows":
-            values = {f"id{index}": row.pk for index, row in enumerate(page.rows)}
-            sql = compiled.sql
-        else:
-            value, pk = next((row.completed_at, row.pk) for row in deep.rows[-1:])
-            values = {"key": value, "key_pk": pk}
-            values |= {"type": query["type"]} if bar == "type" else {}
-            if bar == "age":
-                from forms_engine.models import waiting_band_named, waiting_bounds
-
-                _since, until = waiting_bounds(waiting_band_named("11+"), timezone.localdate())
-                values |= {"until": until}
-            sql = f"{compiled.sql} LIMIT 26"
-        result = generic_plan_of(sql, compiled.values(values, connection))
+    awaiting = queries.awaiting(selection, timezone.localdate())
+    last = deep.rows[-1]
+    for cursor in (None, (last.completed_at, last.id)):
+        result = generic_plan(keys_query(awaiting, "completed_at", later=True, cursor=cursor)[:26])
         text = json.dumps(result["Plan"])
-        assert "Seq Scan" not in text, text[:2000]
-        if shape[0] == "rows":
-            assert form_rows_read(result["Plan"]) <= 25, text[:2000]
-        else:
-            assert indexes_used(result["Plan"]) & set(AWAITING_INDEXES), text[:2000]
-            if shape[1]:  # from a cursor: the index is entered at the cursor (the cursor's row, 26, and one more
-                # that ends the sort's last group of equal times)
-                assert form_rows_read(result["Plan"]) <= 28, text[:2000]
-    assert any("LIMIT 26" in q["sql"] for q in queries.captured_queries)
+        assert "Seq Scan" not in text and indexes_used(result["Plan"]) & set(AWAITING_INDEXES), text[:2000]
+        if cursor:  # the index is entered at the cursor (its row, 26, and one that ends the last group of times)
+            assert form_rows_read(result["Plan"]) <= 28, text[:2000]
+    found = generic_plan(rows(Form.objects.filter(pk__in=page.ids), **CASE, **RESPONSIBLE))
+    assert "Seq Scan" not in json.dumps(found["Plan"]) and form_rows_read(found["Plan"]) <= 25

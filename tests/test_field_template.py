@@ -1,7 +1,7 @@
-"""The {% field %} tag: Bootstrap markup built in Python, with its hint and error tied to the control."""
+"""Every form field through Django's form renderer and templates/includes/field.html: Bootstrap markup, with its hint
+and error tied to the control."""
 
 from django import forms
-from django.template import engines
 
 
 class Sample(forms.Form):
@@ -17,16 +17,15 @@ class Sample(forms.Form):
 
 
 def render(form):
-    names = ("name", "choice", "many", "kind", "note")
-    source = "".join(f"{{% field form.{name} %}}" for name in names)
-    return engines["django"].from_string(source).render({"form": form})
+    return "".join(form[name].as_field_group() for name in ("name", "choice", "many", "kind", "note"))
 
 
 def test_hints_are_markup_tied_to_their_control():
     html = render(Sample())
     assert '<div id="id_name_hint" class="form-text">As the person gives it.</div>' in html
     assert (
-        '<input name="name" aria-describedby="id_name_hint" class="form-control" id="id_name" maxlength="10" ' in html
+        '<input type="text" name="name" maxlength="10" class="form-control" aria-describedby="id_name_hint" required '
+        'id="id_name">' in html
     )
     assert '<label class="form-label" for="id_name">Name</label>' in html
     assert '<legend class="form-label fs-6 mb-1">Pick</legend>' in html
@@ -39,7 +38,7 @@ def test_hints_are_markup_tied_to_their_control():
 def test_errors_are_shown_beside_the_field_and_announced():
     html = render(Sample({"name": "far too long a name", "choice": "zz", "kind": "", "note": "<script>x</script>"}))
     assert '<div id="id_name_error" class="invalid-feedback d-block">' in html
-    assert 'aria-describedby="id_name_error id_name_hint" aria-invalid="true" class="form-control is-invalid"' in html
+    assert 'class="form-control is-invalid" aria-describedby="id_name_error id_name_hint" aria-invalid="true"' in html
     assert 'class="form-check-input is-invalid" type="radio"' in html and 'id="id_choice_error"' in html
     assert '<select class="form-select is-invalid" name="kind" id="id_kind" aria-describedby="id_kind_error"' in html
     assert "&lt;script&gt;x&lt;/script&gt;</textarea>" in html  # the user's typing is kept, as text
