@@ -1,18 +1,32 @@
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef
+from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 
 from accounts.models import User
 
 # The role permissions that pages check on every request (navigation, dashboards): loaded with the user itself.
-ROLE_PERMISSIONS = {f"accounts.{codename}": codename for codename, _ in User._meta.permissions}
+ROLE_PERMISSIONS = [f"accounts.{codename}" for codename, _ in User._meta.permissions]
+CODENAMES = [permission.split(".")[1] for permission in ROLE_PERMISSIONS]
 
 
-def _holds(codename):
-    """Whether the user holds an accounts permission, directly or through one of their roles."""
-    permission = Permission.objects.filter(content_type__app_label="accounts", codename=codename)
-    either = Exists(permission.filter(user=OuterRef("pk"))) | Exists(permission.filter(group__user=OuterRef("pk")))
-    return ExpressionWrapper(either, output_field=BooleanField())
+def _users_with_role_permissions():
+    """Users, each with the role permissions they hold (directly or through a role) as a bitmask: bit i for
+    ROLE_PERMISSIONS[i]. One subquery: each permission held counts once, however many roles grant it."""
+    held = (
+        Permission.objects.filter(content_type__app_label="accounts", codename__in=CODENAMES)
+        .filter(Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk")))
+        .annotate(
+            bit=Case(
+                *(When(codename=codename, then=Value(1 << index)) for index, codename in enumerate(CODENAMES)),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by()
+        .values("content_type")  # one group: the accounts permissions
+        .annotate(mask=Sum("bit", distinct=True))
+        .values("mask")
+    )
+    return User._default_manager.annotate(role_mask=Subquery(held, output_field=IntegerField()))
 
 
 class RoleBackend(ModelBackend):
@@ -21,19 +35,17 @@ class RoleBackend(ModelBackend):
     Without it, the first permission check of a request (every page's navigation makes one) costs two more queries.
     """
 
+    users = _users_with_role_permissions()  # built once; each get() is a clone of it
+
     def get_user(self, user_id):
-        users = User._default_manager.annotate(
-            **{f"holds_{codename}": _holds(codename) for codename in ROLE_PERMISSIONS.values()}
-        )
         try:
-            user = users.get(pk=user_id)
+            user = self.users.get(pk=user_id)
         except (User.DoesNotExist, ValueError, TypeError):  # a malformed id in a session is nobody, as in Django
             return None
         if not self.user_can_authenticate(user):
             return None
-        user.role_permissions = {
-            permission for permission, codename in ROLE_PERMISSIONS.items() if getattr(user, f"holds_{codename}")
-        }
+        mask = user.role_mask or 0
+        user.role_permissions = {perm for index, perm in enumerate(ROLE_PERMISSIONS) if mask & (1 << index)}
         return user
 
     def has_perm(self, user_obj, perm, obj=None):

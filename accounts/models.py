@@ -1,7 +1,5 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 
 class User(AbstractUser):
@@ -22,8 +20,7 @@ class User(AbstractUser):
 
     @property
     def display_name(self):
-        """The full name, or the username when there is none (display_name_expression says it to the database)."""
-        return self.get_full_name() or self.username
+        return display_name(self.first_name, self.last_name, self.username)
 
     @property
     def can_authorise_forms(self):
@@ -42,10 +39,9 @@ class User(AbstractUser):
         return self.has_perm("accounts.print_forms")
 
 
-def display_name_expression(user="responsible_user"):
-    """User.display_name of the user at the end of a relation, computed by the database (for list rows)."""
-    full = Trim(Concat(F(f"{user}__first_name"), Value(" "), F(f"{user}__last_name")))
-    return Coalesce(NullIf(full, Value("")), F(f"{user}__username"))
+def display_name(first_name, last_name, username):
+    """How a member of staff is named on pages: their full name, or their username when there is none."""
+    return f"{first_name} {last_name}".strip() or username  # AbstractUser.get_full_name(), or the username
 
 
 class LoginThrottle(models.Model):

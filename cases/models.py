@@ -4,8 +4,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Concat
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -149,7 +148,7 @@ class Person(models.Model):
 
     @property
     def full_name(self):
-        return f"{self.given_name} {self.family_name}"  # full_name_expression says the same to the database
+        return full_name(self.given_name, self.family_name)
 
     def with_code_values(self):
         """Load every code value the person points at, in one query."""
@@ -173,9 +172,9 @@ def age_on(born, day):
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def full_name_expression(person="case__person"):
-    """Person.full_name of the person at the end of a relation, computed by the database (for list rows)."""
-    return Concat(F(f"{person}__given_name"), Value(" "), F(f"{person}__family_name"))
+def full_name(given_name, family_name):
+    """How a client is named on pages."""
+    return f"{given_name} {family_name}"
 
 
 class CaseQuerySet(models.QuerySet):

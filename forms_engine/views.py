@@ -166,7 +166,7 @@ class FormPage:
             "blocks": [self._block(block) for block in self.blocks],
             "block_section_id": office_sections[0] if office_sections else None,
             "read_only_sections": None if self.editable else _display_sections(form.version, form.answers),
-            "clones": queries.clones_of(form),
+            "clones": queries.clones_of(form) if form.status == FormStatus.CLOSED else [],  # only a Closed form has any
             "quality": getattr(form, "cld_quality", None),  # the CLD data-quality flag, if the last extract set one
             "may_print": actions.may_print(self.request.user),
             "conflict": self.conflict,

@@ -1,6 +1,8 @@
 """Every form field through Django's form renderer and templates/includes/field.html: Bootstrap markup, with its hint
 and error tied to the control."""
 
+import re
+
 from django import forms
 
 
@@ -24,8 +26,8 @@ def test_hints_are_markup_tied_to_their_control():
     html = render(Sample())
     assert '<div id="id_name_hint" class="form-text">As the person gives it.</div>' in html
     assert (
-        '<input type="text" name="name" maxlength="10" class="form-control" aria-describedby="id_name_hint" required '
-        'id="id_name">' in html
+        '<input type="text" name="name" class="form-control" id="id_name" maxlength="10" '
+        'aria-describedby="id_name_hint" required>' in html
     )
     assert '<label class="form-label" for="id_name">Name</label>' in html
     assert '<legend class="form-label fs-6 mb-1">Pick</legend>' in html
@@ -38,7 +40,9 @@ def test_hints_are_markup_tied_to_their_control():
 def test_errors_are_shown_beside_the_field_and_announced():
     html = render(Sample({"name": "far too long a name", "choice": "zz", "kind": "", "note": "<script>x</script>"}))
     assert '<div id="id_name_error" class="invalid-feedback d-block">' in html
-    assert 'class="form-control is-invalid" aria-describedby="id_name_error id_name_hint" aria-invalid="true"' in html
+    assert 'aria-describedby="id_name_error id_name_hint" required aria-invalid="true">' in html
+    assert not re.search(r"<[^>]*aria-describedby[^>]*aria-describedby", html)  # one each: Django names none of its own
+    assert not re.search(r"<[^>]*aria-invalid[^>]*aria-invalid", html) and "helptext" not in html
     assert 'class="form-check-input is-invalid" type="radio"' in html and 'id="id_choice_error"' in html
     assert '<select class="form-select is-invalid" name="kind" id="id_kind" aria-describedby="id_kind_error"' in html
     assert "&lt;script&gt;x&lt;/script&gt;</textarea>" in html  # the user's typing is kept, as text

@@ -11,6 +11,7 @@ from forms_engine.models.form import (
     PrintRecord,
     can_sign_off,
     cld_column,
+    is_returned,
     reference_expression,
     reference_for,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "can_sign_off",
     "choice_list",
     "cld_column",
+    "is_returned",
     "reference_expression",
     "reference_for",
 ]

@@ -45,8 +45,14 @@ class FormStatus(models.TextChoices):
 
 
 OPEN_STATUSES = [FormStatus.IN_PROGRESS, FormStatus.COMPLETE]
-# Returned for amendment: sent back by a manager and not set Complete again. Form.is_returned is its twin for one form.
-RETURNED = Q(status=FormStatus.IN_PROGRESS) & ~Q(returned_reason="")
+
+
+def is_returned(status, returned_reason):
+    """Returned for amendment: sent back by a manager and not set Complete again. RETURNED says it to the database."""
+    return status == FormStatus.IN_PROGRESS and returned_reason != ""
+
+
+RETURNED = Q(status=FormStatus.IN_PROGRESS) & ~Q(returned_reason="")  # is_returned(), as a condition
 
 
 def can_sign_off(form, user):
@@ -257,8 +263,7 @@ class Form(models.Model):
 
     @property
     def is_returned(self):
-        """Sent back by a manager and not yet set Complete again (RETURNED says the same to the database)."""
-        return self.status == FormStatus.IN_PROGRESS and self.returned_reason != ""
+        return is_returned(self.status, self.returned_reason)
 
     def can_edit(self, user):
         return self.status == FormStatus.IN_PROGRESS and user.has_perm("accounts.record_forms")
