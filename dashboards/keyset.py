@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-COUNT_CAP = 10_000
-
 
 @dataclass
 class KeysetPage:
@@ -48,12 +46,6 @@ def decode(cursor):
         return None
 
 
-def capped_count(queryset):
-    """The number of rows up to COUNT_CAP, and whether there are more."""
-    counted = queryset.order_by()[: COUNT_CAP + 1].count()
-    return min(counted, COUNT_CAP), counted > COUNT_CAP
-
-
 def _after(field, later, value, pk):
     """Rows after (later: beyond) the cursor's (value, pk) in the walk's direction.
 
@@ -65,14 +57,6 @@ def _after(field, later, value, pk):
     return Q(**{f"{field}__lte": value}) & (Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}))
 
 
-def _sort_field(queryset, path):
-    model = queryset.model
-    *relations, name = path.split("__")
-    for relation in relations:
-        model = model._meta.get_field(relation).related_model
-    return model._meta.get_field(name)
-
-
 def keys_query(queryset, field, *, later, cursor):
     """The (id, sort key) pairs of `queryset` from just beyond `cursor` ((key, id), or None for an end of the list),
     towards larger keys when `later`."""
@@ -82,28 +66,28 @@ def keys_query(queryset, field, *, later, cursor):
     return queryset.order_by(*order).values_list("pk", field)
 
 
-def keyset_page(queryset, field, *, descending=False, after=None, before=None, size=25):
-    """The ids and cursors of a page of `queryset` sorted by `field` then id, after or before a cursor.
+def keyset_page(keys, kind, *, descending=False, after=None, before=None, size=25):
+    """The ids and cursors of a page of a list sorted by a key then id, after or before a cursor.
 
-    A cursor that cannot be read, or whose key is not of the sort field's kind, is ignored: the page starts at the
-    list's end.
+    `keys(later, cursor, limit)` gives up to `limit` (id, key) pairs from just beyond `cursor` ((key, id), or None for
+    an end of the list), towards larger keys when `later` (keys_query). A cursor that cannot be read, or whose key is
+    not of the sort's `kind` (a datetime, or text), is ignored: the page starts at the list's end.
     """
     forward = before is None
     cursor = decode(after) if forward and after else (decode(before) if before else None)
-    kind = datetime.datetime if _sort_field(queryset, field).get_internal_type() == "DateTimeField" else str
     if cursor is not None and not isinstance(cursor[0], kind):
         cursor = None
     later = (not descending) == forward  # walking towards larger keys?
-    keys = list(keys_query(queryset, field, later=later, cursor=cursor)[: size + 1])
-    more = len(keys) > size
-    keys = keys[:size]
+    found = keys(later, cursor, size + 1)
+    more = len(found) > size
+    found = found[:size]
     if not forward:
-        keys.reverse()
-    first, last = (keys[0], keys[-1]) if keys else (None, None)
+        found.reverse()
+    first, last = (found[0], found[-1]) if found else (None, None)
     if forward:
         next_cursor = encode(last[1], last[0]) if more and last else None
         previous_cursor = encode(first[1], first[0]) if cursor is not None and first else None
     else:
         previous_cursor = encode(first[1], first[0]) if more and first else None
         next_cursor = encode(last[1], last[0]) if last else None
-    return KeysetPage([pk for pk, _key in keys], next_cursor, previous_cursor)
+    return KeysetPage([pk for pk, _key in found], next_cursor, previous_cursor)

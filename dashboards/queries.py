@@ -1,18 +1,21 @@
 """The reads of the dashboards: My Forms and Forms to Sign-Off (its chart's counts and its list's pages)."""
 
 import datetime
+import functools
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import BigIntegerField, Count, DateField, DateTimeField, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from dashboards.keyset import keyset_page
+from caredirector.prepared import Param, Prepared
+from dashboards.keyset import keys_query, keyset_page
 from forms_engine.models import RETURNED, AwaitingByDay, AwaitingByOwner, Form, FormStatus, FormType, MyFormsTally
-from forms_engine.queries import CASE, RESPONSIBLE, rows
+from forms_engine.queries import CASE, RESPONSIBLE, by_ids, ids_param, rows
 
 RECENTLY_CLOSED_DAYS = 30
+COUNT_CAP = 10_000  # where the sign-off list counts forms (without tallies: SQLite), it stops here
 
 
 def tallied():
@@ -24,18 +27,46 @@ def tallied():
 # --- My Forms ------------------------------------------------------------------------------------------------------
 
 
-def my_forms_filters(today):
-    """The condition of each My Forms filter, by its key: (label, condition)."""
+def my_forms_filters(closed_since):
+    """The label and condition of each My Forms filter, by its key; "Closed recently" counts the forms closed on or
+    after `closed_since` (a date, or a Param)."""
     return {
         "all": ("All", Q()),
         "in_progress": ("In Progress", Q(status=FormStatus.IN_PROGRESS) & ~RETURNED),
         "returned": ("Returned for amendment", RETURNED),
         "awaiting": ("Complete, awaiting sign-off", Q(status=FormStatus.COMPLETE)),
-        "closed_recently": (
-            "Closed recently",
-            Q(status=FormStatus.CLOSED, closed_on__gte=today - datetime.timedelta(days=RECENTLY_CLOSED_DAYS)),
-        ),
+        "closed_recently": ("Closed recently", Q(status=FormStatus.CLOSED, closed_on__gte=closed_since)),
     }
+
+
+def closed_since(today):
+    return today - datetime.timedelta(days=RECENTLY_CLOSED_DAYS)
+
+
+# My Forms' reads, on every view of the app's home page: compiled once (caredirector/prepared.py), 1.2 ms a view
+USER, SINCE = Param("user", BigIntegerField()), Param("since", DateField())
+TALLIES = Prepared(lambda: MyFormsTally.objects.filter(responsible_user_id=USER).values_list("bucket", "count"))
+CLOSED_RECENTLY = Prepared(
+    lambda: (
+        Form.objects.filter(my_forms_filters(SINCE)["closed_recently"][1], responsible_user_id=USER)
+        .filter(status__is=FormStatus.CLOSED)  # form_closed_by_user_idx, in a prepared statement's kept plan too
+        .values("responsible_user")
+        .annotate(count=Count("*"))
+        .values_list("count")
+    )
+)
+MY_FORMS = {
+    key: Prepared(
+        lambda key=key: rows(
+            Form.objects.filter(my_forms_filters(SINCE)[key][1], responsible_user_id=USER).order_by(
+                "-created_at", "-id"
+            ),
+            *CASE,
+            "cld_quality__fields",
+        )
+    )
+    for key in my_forms_filters(None)
+}
 
 
 def my_forms_counts(user, today):
@@ -45,11 +76,11 @@ def my_forms_counts(user, today):
     forms cost 1.7 ms a view, even from the covering index); elsewhere the forms are counted. "Closed recently" is
     counted from the index of closed forms by user and closing date.
     """
-    filters = my_forms_filters(today)
     bucket = MyFormsTally.Bucket
     if tallied():
-        states = dict(MyFormsTally.objects.filter(responsible_user=user).values_list("bucket", "count"))
+        states = dict(TALLIES.rows(user=user.pk))
     else:
+        filters = my_forms_filters(closed_since(today))
         states = Form.objects.filter(responsible_user=user).aggregate(
             **{
                 bucket.IN_PROGRESS: Count("pk", filter=filters["in_progress"][1]),
@@ -58,24 +89,25 @@ def my_forms_counts(user, today):
                 bucket.CLOSED: Count("pk", filter=Q(status=FormStatus.CLOSED)),
             }
         )
-    closed_recently = (
-        Form.objects.filter(filters["closed_recently"][1], responsible_user=user)
-        .filter(status__is=FormStatus.CLOSED)  # form_closed_by_user_idx, in a prepared statement's kept plan too
-        .count()
-    )
+    closed = CLOSED_RECENTLY.rows(user=user.pk, since=closed_since(today))
     return {
         "all": sum(states.get(key, 0) for key in bucket.values),
         "in_progress": states.get(bucket.IN_PROGRESS, 0),
         "returned": states.get(bucket.RETURNED, 0),
         "awaiting": states.get(bucket.COMPLETE, 0),
-        "closed_recently": closed_recently,
+        "closed_recently": closed[0].count if closed else 0,
     }
 
 
-def my_forms(user, condition):
-    """The user's forms under one My Forms filter, newest first, as list rows with their case and CLD failures."""
-    forms = Form.objects.filter(condition, responsible_user=user).order_by("-created_at", "-id")
-    return rows(forms, *CASE, "cld_quality__fields")
+class MyForms:
+    """The user's forms under one My Forms filter, newest first, as list rows with their case and CLD failures: what
+    a Paginator pages through, a slice (a page) at a time."""
+
+    def __init__(self, user, today, key):
+        self.prepared, self.values = MY_FORMS[key], {"user": user.pk, "since": closed_since(today)}
+
+    def __getitem__(self, page):
+        return self.prepared.rows(limit=page.stop - page.start, offset=page.start, **self.values)
 
 
 # --- Forms to Sign-Off --------------------------------------------------------------------------------------------
@@ -151,26 +183,44 @@ def named_counts(group):
     return [(item, counts[item.pk]) for item in named]
 
 
-def awaiting(selection, today):
-    """The forms awaiting sign-off behind a bar: all, a type's, a user's or a waiting band's."""
-    forms = Form.objects.awaiting_sign_off()
+def bar(selection, today):
+    """The kind of the bar named by a selection, and the values its queries take."""
     if "type" in selection:
-        return forms.filter(form_type_id=selection["type"])
+        return "type", {"type": selection["type"]}
     if "user" in selection:
-        return forms.filter(responsible_user_id=selection["user"])
+        return "user", {"user": selection["user"]}
     if "age" in selection:
-        return forms.filter(waiting(waiting_band_named(selection["age"]), today))
+        first, last = band_days(waiting_band_named(selection["age"]), today)
+        until = {"until": _start_of_day(last + datetime.timedelta(days=1))}
+        return ("age-open", until) if first is None else ("age", {**until, "since": _start_of_day(first)})
+    return "all", {}
+
+
+def awaiting(kind):
+    """The forms awaiting sign-off behind a kind of bar (bar()), with a Param for each value it takes."""
+    forms = Form.objects.awaiting_sign_off()
+    if kind == "type":
+        return forms.filter(form_type_id=Param("type", BigIntegerField()))
+    if kind == "user":
+        return forms.filter(responsible_user_id=Param("user", BigIntegerField()))
+    if kind in ("age", "age-open"):
+        forms = forms.filter(completed_at__lt=Param("until", DateTimeField()))
+    if kind == "age":
+        forms = forms.filter(completed_at__gte=Param("since", DateTimeField()))
     return forms
 
 
 def awaiting_total(selection, today):
-    """The exact number of forms behind a bar, from the tallies; None where there are none (SQLite).
+    """The exact number of forms behind a bar, and whether it is capped: from the tallies (PostgreSQL), or counted up
+    to a cap elsewhere.
 
     Counting the forms themselves walks up to 10,000 index entries per page view (4 ms at 1,000,000 forms); a tally
     sum reads a few dozen rows, and it is exact however many forms wait.
     """
+    kind, values = bar(selection, today)
     if not tallied():
-        return None
+        counted = len(_up_to_the_cap(kind).rows(limit=COUNT_CAP + 1, **values))
+        return min(counted, COUNT_CAP), counted > COUNT_CAP
     if "age" in selection:
         tallies = AwaitingByDay.objects.filter(_tally_days(waiting_band_named(selection["age"]), today))
     else:
@@ -179,7 +229,31 @@ def awaiting_total(selection, today):
             tallies = tallies.filter(form_type_id=selection["type"])
         if "user" in selection:
             tallies = tallies.filter(responsible_user_id=selection["user"])
-    return tallies.aggregate(total=Coalesce(Sum("count"), 0))["total"]
+    return tallies.aggregate(total=Coalesce(Sum("count"), 0))["total"], False
+
+
+# The sign-off list's reads: compiled once for each kind of bar, sort and way of walking (caredirector/prepared.py)
+@functools.cache
+def _up_to_the_cap(kind):
+    return Prepared(lambda: awaiting(kind).order_by().values_list("pk"))
+
+
+@functools.cache
+def _keys(kind, field, later, from_cursor):
+    sort = _sort_field(field)
+    cursor = (Param("key", sort), Param("key_pk", BigIntegerField())) if from_cursor else None
+    return Prepared(lambda: keys_query(awaiting(kind), field, later=later, cursor=cursor))
+
+
+SIGN_OFF_ROWS = Prepared(lambda: rows(Form.objects.filter(pk__in=ids_param()), *CASE, *RESPONSIBLE))
+
+
+def _sort_field(path):
+    model = Form
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
 
 
 def sign_off_page(selection, today, field, **paging):
@@ -188,7 +262,16 @@ def sign_off_page(selection, today, field, **paging):
     The page's ids and sort keys come from the form table (and the sort's) alone, then its rows by id: PostgreSQL
     keeps one plan for each, where it replanned the whole list joined to four tables (2 ms) on every view.
     """
-    page = keyset_page(awaiting(selection, today), field, **paging)
-    by_id = {row.id: row for row in rows(Form.objects.filter(pk__in=page.ids), *CASE, *RESPONSIBLE)}
-    page.rows = [by_id[pk] for pk in page.ids if pk in by_id]
+    kind, values = bar(selection, today)
+
+    def keys(later, cursor, limit):
+        if cursor is None:
+            return [tuple(row) for row in _keys(kind, field, later, False).rows(limit=limit, **values)]
+        key, key_pk = cursor
+        found = _keys(kind, field, later, True).rows(limit=limit, key=key, key_pk=key_pk, **values)
+        return [tuple(row) for row in found]
+
+    sort_kind = datetime.datetime if _sort_field(field).get_internal_type() == "DateTimeField" else str
+    page = keyset_page(keys, sort_kind, **paging)
+    page.rows = by_ids(SIGN_OFF_ROWS, page.ids)
     return page

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET
 
 from dashboards import queries
 from dashboards.charts import bar_chart
-from dashboards.keyset import capped_count
 from forms_engine.models import FormType
 
 PER_PAGE = 25
@@ -22,13 +21,13 @@ can_authorise = permission_required("accounts.authorise_forms", raise_exception=
 def my_forms(request):
     """Home: the forms for which the signed-in user is the Responsible User, by status, newest first."""
     today = timezone.localdate()
-    filters = queries.my_forms_filters(today)
+    filters = queries.my_forms_filters(queries.closed_since(today))
     chosen = request.GET.get("show", "all")
     if chosen not in filters:
         chosen = "all"
     counts = queries.my_forms_counts(request.user, today)
-    label, condition = filters[chosen]
-    paginator = Paginator(queries.my_forms(request.user, condition), PER_PAGE)
+    label = filters[chosen][0]
+    paginator = Paginator(queries.MyForms(request.user, today, chosen), PER_PAGE)
     paginator.count = counts[chosen]  # known from the tabs' counts: no second count
     page = paginator.get_page(request.GET.get("page"))
     tabs = [(key, tab_label, counts[key]) for key, (tab_label, _condition) in filters.items()]
@@ -109,9 +108,7 @@ def sign_off_list(request):
     if sort not in SORTS:
         sort = "longest"
     field, descending = SORTS[sort]
-    total, capped = queries.awaiting_total(selection, today), False
-    if total is None:  # no tallies (SQLite): count, up to a cap
-        total, capped = capped_count(queries.awaiting(selection, today))
+    total, capped = queries.awaiting_total(selection, today)
     page = queries.sign_off_page(
         selection,
         today,

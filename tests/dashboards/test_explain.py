@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 from psycopg.sql import Literal
 
-from dashboards.keyset import encode, keys_query
+from dashboards.keyset import encode
 from dashboards.queries import waiting, waiting_band_named
 from dashboards.views import SORTS
 from forms_engine.models import Form
@@ -194,7 +194,7 @@ def test_forms_case_page_reads_one_page_of_a_busy_clients_forms_as_a_prepared_st
     assert "form_case_newest_idx" in indexes_used(ids["Plan"]), json.dumps(ids["Plan"])[:2000]
     assert "Sort" not in json.dumps(ids["Plan"]), json.dumps(ids["Plan"])[:2000]
     page = list(case.forms.order_by("-start_date", "-id").values_list("pk", flat=True)[:25])
-    found = generic_plan(rows(Form.objects.filter(pk__in=page).order_by("-start_date", "-id"), **RESPONSIBLE))
+    found = generic_plan(rows(Form.objects.filter(pk__in=page).order_by("-start_date", "-id"), *RESPONSIBLE))
     assert form_rows_read(found["Plan"]) <= 25, json.dumps(found["Plan"])[:2000]
 
 
@@ -206,7 +206,6 @@ def test_the_list_views_own_queries_keep_plans_on_the_awaiting_index(fifty_thous
     from django.urls import reverse
 
     from dashboards import queries
-    from forms_engine.queries import CASE, RESPONSIBLE, rows
 
     with connection.cursor() as cursor:  # every form completed at its own moment, as in life
         cursor.execute(
@@ -223,13 +222,27 @@ def test_the_list_views_own_queries_keep_plans_on_the_awaiting_index(fifty_thous
         deep = client.get(url, {**selection, "after": deep.next_cursor}).context["page"]
     page = client.get(url, {**selection, "after": deep.next_cursor}).context["page"]
     assert len(page.rows) == 25
-    awaiting = queries.awaiting(selection, timezone.localdate())
+    kind, values = queries.bar(selection, timezone.localdate())
     last = deep.rows[-1]
-    for cursor in (None, (last.completed_at, last.id)):
-        result = generic_plan(keys_query(awaiting, "completed_at", later=True, cursor=cursor)[:26])
+    for from_cursor in (False, True):
+        cursor = {"key": last.completed_at, "key_pk": last.id} if from_cursor else {}
+        result = prepared_plan(queries._keys(kind, "completed_at", True, from_cursor), 26, **values, **cursor)
         text = json.dumps(result["Plan"])
         assert "Seq Scan" not in text and indexes_used(result["Plan"]) & set(AWAITING_INDEXES), text[:2000]
-        if cursor:  # the index is entered at the cursor (its row, 26, and one that ends the last group of times)
+        if from_cursor:  # the index is entered at the cursor (its row, 26, and one that ends the last group of times)
             assert form_rows_read(result["Plan"]) <= 28, text[:2000]
-    found = generic_plan(rows(Form.objects.filter(pk__in=page.ids), **CASE, **RESPONSIBLE))
+    ids = {f"id{index}": pk for index, pk in enumerate(page.ids)}
+    found = prepared_plan(queries.SIGN_OFF_ROWS, None, **ids)
     assert "Seq Scan" not in json.dumps(found["Plan"]) and form_rows_read(found["Plan"]) <= 25
+
+
+def prepared_plan(prepared, limit, **values):
+    """The plan PostgreSQL keeps for a Prepared's statement (caredirector/prepared.py) run with these values."""
+    from caredirector.prepared import Param
+
+    sql, params, _columns, _row = prepared._compiled("default", limit, 0)
+    given = [
+        param.output_field.get_db_prep_value(values[param.name], connection) if isinstance(param, Param) else param
+        for param in params
+    ]
+    return generic_plan_of(sql, given)
