@@ -224,22 +224,25 @@ def save_script(side, path):
     )
 
 
-def measure(sides, seconds, reps):
+def measure(sides, seconds, reps, only=None):
     """Every page of every side with wrk, page by page, the sides taking turns, in `reps` repetitions; each figure
-    also as a ratio to the side's own /healthz in the same repetition. Returns {side: {page: [samples]}}."""
+    also as a ratio to the side's own /healthz in the same repetition. Returns {side: {page: [samples]}}.
+    `only`: the names of the pages to measure (with /healthz); the save is measured when named too."""
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
-    names = [*pages(sides[0].info), "Form save POST"]
+    chosen = [name for name in pages(sides[0].info) if only is None or name in only or name.startswith("/healthz")]
+    saves = only is None or "Form save POST" in only
+    names = [*chosen, *(["Form save POST"] if saves else [])]
     results = {side.name: {name: [] for name in names} for side in sides}
     for rep in range(reps):
         baselines = {}
-        for name in pages(sides[0].info):
+        for name in chosen:
             for side in sides:
                 path, session = pages(side.info)[name]
                 result = wrk(side.server, path, session=session, seconds=seconds)
                 baselines.setdefault(side.name, result["rps"])
                 result["ratio"] = result["rps"] / baselines[side.name]
                 results[side.name][name].append(result)
-        for side in sides:  # each thread drives its own connection and forms, so a revision is always current
+        for side in sides if saves else ():  # each thread drives its own connection and forms: revisions current
             save_script(side, script)
             result = wrk(side.server, "/", seconds=seconds, threads=2, connections=2, script=str(script))
             result["ratio"] = result["rps"] / baselines[side.name]

@@ -78,6 +78,8 @@ def page_table(results):
             f"({s['ratio'][1]:.3f}–{s['ratio'][2]:.3f}) | {verdict} | {s['50'][0]:.1f} | {s['90'][0]:.1f} | "
             f"{s['99'][0]:.1f} | {s['errors']} | {s['gunicorn_ms'][0]:.2f} | {s['postgres_ms'][0]:.2f} |"
         )
+    if "Sign-off list, page 1,000" not in results or "Sign-off list, first page" not in results:
+        return lines  # --only left them out
     deep, first = summarise(results["Sign-off list, page 1,000"]), summarise(results["Sign-off list, first page"])
     lines += [
         "",
@@ -191,6 +193,7 @@ def main():
     parser.add_argument("--before", type=Path, help="a checkout of the code before, measured beside this one")
     parser.add_argument("--before-database", help="its database: a copy of this one at its schema")
     parser.add_argument("--pages-only", action="store_true", help="the pages alone: no print, mixed load or extract")
+    parser.add_argument("--only", help="with --pages-only: the pages to measure, by name, comma-separated")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
@@ -206,7 +209,8 @@ def main():
         side.probe()
         side.server = Gunicorn(side, port)
     try:
-        results = measure(sides, args.seconds, args.reps)
+        only = set(args.only.split(",")) if args.only and args.pages_only else None
+        results = measure(sides, args.seconds, args.reps, only)
         if not args.pages_only:
             printing = print_timing(sides[0])
             mixed = mixed_load(sides[0])

@@ -141,6 +141,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Sessions live in the database, so any app server behind a load balancer can serve any request. A session ends after
 # SESSION_IDLE_SECONDS without a request; activity pushes the end back (saved at most every SESSION_REFRESH_SECONDS).
+# Django's database sessions, read by a statement compiled once (accounts/sessions.py: docs/architecture.md).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_REFRESH_SECONDS = min(env_int("SESSION_REFRESH_SECONDS", 60), SESSION_IDLE_SECONDS // 2)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS

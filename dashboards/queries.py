@@ -5,7 +5,7 @@ import functools
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import BigIntegerField, Count, DateField, DateTimeField, Q, Sum
+from django.db.models import BigIntegerField, Count, DateField, DateTimeField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -45,16 +45,30 @@ def closed_since(today):
 
 # My Forms' reads, on every view of the app's home page: compiled once (caredirector/prepared.py), 1.2 ms a view
 USER, SINCE = Param("user", BigIntegerField()), Param("since", DateField())
-TALLIES = Prepared(lambda: MyFormsTally.objects.filter(responsible_user_id=USER).values_list("bucket", "count"))
-CLOSED_RECENTLY = Prepared(
-    lambda: (
-        Form.objects.filter(my_forms_filters(SINCE)["closed_recently"][1], responsible_user_id=USER)
-        .filter(status__is=FormStatus.CLOSED)  # form_closed_by_user_idx, in a prepared statement's kept plan too
+CLOSED_RECENTLY = "closed_recently"
+
+
+def _closed_recently():
+    """The user's forms closed on or after SINCE, counted from form_closed_by_user_idx (the status is written into
+    the SQL, so that the plan kept for a prepared statement can use that partial index)."""
+    return (
+        Form.objects.filter(my_forms_filters(SINCE)[CLOSED_RECENTLY][1], responsible_user_id=USER)
+        .filter(status__is=FormStatus.CLOSED)
         .values("responsible_user")
-        .annotate(count=Count("*"))
-        .values_list("count")
+        .annotate(bucket=Value(CLOSED_RECENTLY), count=Count("*"))
+        .values_list("bucket", "count")
+    )
+
+
+# PostgreSQL: the user's tallies and the count of forms closed recently, in one statement (one round trip less)
+TALLIES = Prepared(
+    lambda: (
+        MyFormsTally.objects.filter(responsible_user_id=USER)
+        .values_list("bucket", "count")
+        .union(_closed_recently(), all=True)
     )
 )
+COUNTED_CLOSED_RECENTLY = Prepared(_closed_recently)
 MY_FORMS = {
     key: Prepared(
         lambda key=key: rows(
@@ -70,15 +84,16 @@ MY_FORMS = {
 
 
 def my_forms_counts(user, today):
-    """The number of the user's forms under every My Forms filter, in two queries.
+    """The number of the user's forms under every My Forms filter: one query on PostgreSQL, two elsewhere.
 
     On PostgreSQL the user's tallies give the four states (a trigger keeps them: counting a practitioner's 3,300
     forms cost 1.7 ms a view, even from the covering index); elsewhere the forms are counted. "Closed recently" is
     counted from the index of closed forms by user and closing date.
     """
     bucket = MyFormsTally.Bucket
+    since = closed_since(today)
     if tallied():
-        states = dict(TALLIES.rows(user=user.pk))
+        states = dict(TALLIES.rows(user=user.pk, since=since))
     else:
         filters = my_forms_filters(closed_since(today))
         states = Form.objects.filter(responsible_user=user).aggregate(
@@ -89,13 +104,13 @@ def my_forms_counts(user, today):
                 bucket.CLOSED: Count("pk", filter=Q(status=FormStatus.CLOSED)),
             }
         )
-    closed = CLOSED_RECENTLY.rows(user=user.pk, since=closed_since(today))
+        states |= dict(COUNTED_CLOSED_RECENTLY.rows(user=user.pk, since=since))
     return {
         "all": sum(states.get(key, 0) for key in bucket.values),
         "in_progress": states.get(bucket.IN_PROGRESS, 0),
         "returned": states.get(bucket.RETURNED, 0),
         "awaiting": states.get(bucket.COMPLETE, 0),
-        "closed_recently": closed[0].count if closed else 0,
+        "closed_recently": states.get(CLOSED_RECENTLY, 0),
     }
 
 

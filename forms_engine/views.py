@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -50,7 +50,9 @@ def form_new(request, pk):
 @require_http_methods(["GET", "POST"])
 def form_edit(request, pk):
     """Show a form: editable In Progress, signed off by a manager when Complete, read-only when Closed."""
-    form = get_object_or_404(Form.objects.for_page(), pk=pk)
+    form = queries.form_for_page(pk)
+    if form is None:
+        raise Http404("No such form.")
     page = FormPage(request, form, request.POST if request.method == "POST" else None)
     if request.method == "GET":
         return page.render()

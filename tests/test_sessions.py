@@ -76,3 +76,33 @@ def test_a_deleted_user_is_signed_out(client):
     client.force_login(user)
     User.objects.filter(pk=user.pk).delete()
     assert client.get(PAGE).url.startswith(reverse("login"))
+
+
+def test_the_session_engine_reads_what_djangos_database_sessions_read(client, practitioner, settings):
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+
+    from accounts.sessions import SessionStore
+
+    assert settings.SESSION_ENGINE == "accounts.sessions"
+    store = DjangoStore()
+    store["number"], store["text"] = 42, "café"
+    store.create()
+    ours = SessionStore(session_key=store.session_key)
+    assert ours.load() == DjangoStore(session_key=store.session_key).load() == {"number": 42, "text": "café"}
+    assert ours.session_key == store.session_key
+
+
+def test_an_expired_or_unknown_session_is_empty_and_gets_a_new_key(client, practitioner):
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.sessions import SessionStore
+
+    client.force_login(practitioner)
+    key = client.cookies["sessionid"].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    store = SessionStore(session_key=key)
+    assert store.load() == {} and store.session_key is None
+    assert client.get(PAGE).url.startswith(reverse("login"))
+    assert SessionStore(session_key="x" * 32).load() == {}

@@ -278,3 +278,25 @@ def test_required_questions_are_marked_on_the_edit_page(client, practitioner):
     client.force_login(practitioner)
     html = client.get(form.get_absolute_url()).content.decode()
     assert html.count("Required to complete the form.") == 1  # Summary, not Date seen
+
+
+@pytest.mark.parametrize("flagged", [False, True])
+def test_the_form_pages_read_gives_what_select_related_gives(practitioner, flagged):
+    from forms_engine.models import CldQualityFlag
+    from forms_engine.queries import PAGE_RELATIONS, form_for_page
+
+    form = make_form(responsible_user=practitioner)
+    if flagged:
+        CldQualityFlag.objects.create(form=form, fields=["Event Outcome"])
+    expected, found = Form.objects.for_page().get(pk=form.pk), form_for_page(form.pk)
+
+    def values(instance):
+        return {field.attname: getattr(instance, field.attname) for field in type(instance)._meta.concrete_fields}
+
+    assert values(found) == values(expected)
+    for path in PAGE_RELATIONS:
+        mine, theirs = found, expected
+        for name in path.split("__"):
+            mine, theirs = getattr(mine, name, None), getattr(theirs, name, None)
+        assert (mine is None) == (theirs is None) and (mine is None or values(mine) == values(theirs)), path
+    assert form_for_page(form.pk + 1000) is None

@@ -22,10 +22,12 @@ def free_port():
 
 
 class Server:
-    """gunicorn with several sync workers, production settings, on 127.0.0.1 only."""
+    """gunicorn with several workers (sync, or threaded: `threads` > 1), production settings, on 127.0.0.1 only."""
 
-    def __init__(self, database_url, static_root, workers=4):
+    def __init__(self, database_url, static_root, workers=4, threads=1):
         self.port = free_port()
+        kind = "sync workers" if threads == 1 else f"workers x {threads} threads"
+        self.name = f"gunicorn {workers} {kind}"
         self.log = Path(static_root).parent / "gunicorn.log"
         self.env = {
             **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG")},
@@ -36,7 +38,7 @@ class Server:
             "DATABASE_URL": database_url,
             "SECURE_PROXY_SSL_HEADER": "1",
             "STATIC_ROOT": str(static_root),
-            "DB_POOL_MAX_SIZE": "4",
+            "DB_POOL_MAX_SIZE": str(max(4, threads)),
         }
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
@@ -51,6 +53,7 @@ class Server:
                 "caredirector.wsgi",
                 "--workers",
                 str(workers),
+                *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--timeout",
