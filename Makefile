@@ -17,12 +17,12 @@ $(VENV)/.test: $(VENV)/.runtime
 	$(VENV)/bin/pip install --quiet -e ".[test]"
 	touch $@
 
-## Run the app on SQLite with demo data and demo users at http://127.0.0.1:8000
+## Run the app on SQLite with demo data and demo users at http://127.0.0.1:8000 (LA Code 384: Wakefield, the guide's council)
 run: $(VENV)/.runtime
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 CLD_LA_CODE=$${CLD_LA_CODE:-384} $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite: on PostgreSQL when it answers (DATABASE_URL, or 127.0.0.1:5432), on SQLite otherwise
 LOCAL_PG := postgres://postgres@127.0.0.1:5432

@@ -105,7 +105,10 @@ class Person(models.Model):
         help_text="For an unpaid carer: all the adults they care for, including any not known to the council.",
     )
 
-    history = HistoricalRecords()
+    # When the record last changed: the CLD extract reads a person's history only for the events they changed after
+    updated_at = models.DateTimeField(auto_now=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["family_name", "given_name"]

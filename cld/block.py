@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.db.models import BigIntegerField
+from django.utils import timezone
 
 from caredirector.prepared import Param, Prepared
 from cld.models import DESCRIPTION_FIELDS, CldConditionalRule, CldField, CldFieldRule
-from cld.rules import Condition, Rule, decision_table, field_states
+from cld.rules import EVENT_SPECIFIC, Condition, Rule, decision_table, event_date_errors, field_states, is_carer
 from codes.models import YES_NO, CodeValue
 from forms_engine.blocks import FormBlock
+from forms_engine.forms import DateInput
 from forms_engine.models import CLD_CODE_FIELDS, choice_list, cld_column
 
 F = CldField
@@ -26,8 +28,11 @@ CODE_LISTS = {
     F.REVIEW_REASON: "review_reason",
     F.REVIEW_OUTCOMES: "review_outcomes_achieved",
 }
+DATE_FIELDS = {F.EVENT_START, F.EVENT_END}
 HELP = {
     F.EVENT_TYPE: "Choosing Assessment, Request or Review brings up the fields that apply to it.",
+    F.EVENT_START: "The day the event began (for a request, the day of contact), if not the day the form was started.",
+    F.EVENT_END: "The day the event ended: the day of the assessment, the review or the decision on the request.",
     F.EVENT_OUTCOME: (
         "Advised, not required: the intended action once the event is completed. "
         "When several apply, choose the first that applies, from top to bottom."
@@ -76,9 +81,10 @@ RULES = Prepared(
     )
 )
 CONDITIONS = Prepared(lambda: CldConditionalRule.objects.values_list("field", "effect", "when_field", "when_value_id"))
+CLIENT_TYPE = "client_type"  # read with them: whether the event is an unpaid carer's
 CODES = Prepared(  # every value of the block's lists, offered or not: the same for every form
     lambda: (
-        CodeValue.objects.filter(code_list__key__in=sorted(set(CODE_LISTS.values())))
+        CodeValue.objects.filter(code_list__key__in=sorted({*CODE_LISTS.values(), CLIENT_TYPE}))
         .order_by("order", "label")
         .values_list("pk", "label", "help_text", "code_list__key", "selectable")
     )
@@ -89,19 +95,25 @@ class CldContext:
     """What the block needs for one form type, in three queries: its rules, the national conditions, the codes."""
 
     def __init__(self, form_type, stored_ids=()):
-        self.rules, self.description_choices, self.defaults = [], {}, {}
+        self.rules, self.description_choices, self.defaults, self.written = [], {}, {}, {}
         for event_type, field, shown, required, choices, default in RULES.rows(form_type=form_type.pk):
             self.rules.append(Rule(event_type, field, shown, required))
             if field in DESCRIPTION_FIELDS:
                 self.description_choices[field] = choice_list(choices)
-            if default:
+            if default and shown:
                 self.defaults[field] = str(default)
+            elif default:  # a field the form type hides, written as this value: e.g. Planned on carers' reviews
+                self.written[(event_type, field)] = default
         self.conditions = [Condition(*row) for row in CONDITIONS.rows()]
         # A value no longer offered is kept only where this form holds it.
         held = set(stored_ids)
         self.options = {key: [] for key in CODE_LISTS.values()}
-        self.labels = {}
+        self.labels, self.carer_types = {}, set()
         for pk, label, help_text, key, selectable in CODES.rows():
+            if key == CLIENT_TYPE:
+                if is_carer(label):
+                    self.carer_types.add(pk)
+                continue
             if selectable or pk in held:
                 self.options[key].append(Option(str(pk), label, help_text))
                 self.labels[pk] = label
@@ -116,6 +128,21 @@ class CldContext:
         """Field states for answers given as {field: value}; code values as ids."""
         event_type = values.get(F.EVENT_TYPE)
         return field_states(self.rules, self.conditions, event_type, values)
+
+    def written_value(self, event_type, field):
+        """What a hidden field is stored as: the value its form type writes for it (e.g. Planned), or nothing."""
+        return self.written.get((event_type, field), self.written.get((None, field)))
+
+    def defaults_for(self, form):
+        """The preselected values on this form: the form type's, and Planned for the Review Reason of every review
+        of an unpaid carer (the guide's default for carers' reviews)."""
+        defaults = dict(self.defaults)
+        person = form.case.person
+        carer = (form.form_type.cld_client_type_id or person.client_type_id) in self.carer_types
+        planned = next((o.value for o in self.options["review_reason"] if o.label == "Planned"), None)
+        if carer and planned and F.REVIEW_REASON not in defaults:
+            defaults[F.REVIEW_REASON] = planned
+        return defaults
 
     def browser_rules(self):
         """The data the page's script needs: the decision table, field labels, and preselected values."""
@@ -148,12 +175,16 @@ class CldForm(forms.Form):
 
     def __init__(self, data=None, *, context, form):
         self.context = context
+        self.defaults = context.defaults_for(form)
         stored = stored_values(form, context.labels)
         initial = {field: ("" if value is None else str(value)) for field, value in stored.items()}
         event_type = stored.get(F.EVENT_TYPE)
-        for field, default in context.defaults.items():
+        for field, default in self.defaults.items():
             if not initial.get(field) and context.states(stored)[field].shown and event_type is not None:
                 initial[field] = default
+        # The event's dates start from the form's: its start, and (until it is completed) today
+        initial[F.EVENT_START] = stored[F.EVENT_START] or form.start_date
+        initial[F.EVENT_END] = stored[F.EVENT_END] or form.completed_on or timezone.localdate()
         super().__init__(data, initial=initial)
         self.cleared = []
         for field in CldField.values:
@@ -173,6 +204,8 @@ class CldForm(forms.Form):
             return forms.ChoiceField(choices=[("", "Choose…"), *choices], **common)
         if field == F.CARING_HOURS:
             return forms.IntegerField(min_value=0, max_value=168, **common)
+        if field in DATE_FIELDS:
+            return forms.DateField(widget=DateInput, **common)
         return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
 
     def clean(self):
@@ -180,10 +213,13 @@ class CldForm(forms.Form):
         states = self.context.states(data)
         for field in CldField.values:
             if not states[field].shown:
-                if data.get(field) not in (None, ""):
+                written = self.context.written_value(data.get(F.EVENT_TYPE), field)
+                if data.get(field) not in (None, "", written):
                     self.cleared.append(_label(field))
-                data[field] = None
+                data[field] = written
                 self.errors.pop(field, None)  # a hidden field's bad value is cleared, not reported
+        for field, message in event_date_errors(data.get(F.EVENT_START), data.get(F.EVENT_END)).items():
+            self.add_error(field, message)
         self.states = states
         return data
 
@@ -199,7 +235,7 @@ class CldForm(forms.Form):
             if field in CLD_CODE_FIELDS:
                 columns[f"{column}_id"] = value
             else:
-                columns[column] = "" if value is None and field != F.CARING_HOURS else value
+                columns[column] = "" if value is None and field not in (F.CARING_HOURS, *DATE_FIELDS) else value
         columns["cld_event_description"] = next((data[field] for field in DESCRIPTION_FIELDS if data.get(field)), "")
         return columns
 
@@ -220,7 +256,7 @@ class CldForm(forms.Form):
                 "shown": state.shown,
                 "required": state.required,
                 "hints": {option.value: option.help_text for option in options if option.help_text},
-                "default": self.context.defaults.get(field, ""),
+                "default": self.defaults.get(field, ""),
             }
 
 
@@ -264,6 +300,8 @@ def cld_display(context, form):
             text = "–"
         elif field in CODE_LISTS:
             text = context.labels.get(value, "–")
+        elif field in DATE_FIELDS:
+            text = f"{value:%d/%m/%Y}"
         else:
             text = str(value)
         rows.append((_label(field), text))
@@ -299,3 +337,25 @@ class CldBlock(FormBlock):
 
     def part(self, form, block_form):
         return {"rules": block_form.context.browser_rules(), "completeness": completeness(block_form.context, form)}
+
+    def refusal(self, form):
+        errors = event_date_errors(form.cld_event_start, form.cld_event_end)
+        return next(((f"{self.name}-{field}", message) for field, message in errors.items()), None)
+
+    def clone(self, form):
+        """Every CLD answer but the event's own (its outcome, review reason and outcomes, dates): a clone records a
+        new event of the same kind for the same person."""
+        columns, cleared = {}, []
+        for field in CldField.values:
+            if field in DESCRIPTION_FIELDS:
+                continue
+            column = cld_column(field)
+            name = f"{column}_id" if field in CLD_CODE_FIELDS else column
+            value = getattr(form, name)
+            if field in EVENT_SPECIFIC:
+                if value not in (None, ""):
+                    cleared.append(_label(field))
+                continue
+            columns[name] = value
+        columns["cld_event_description"] = form.cld_event_description
+        return columns, cleared

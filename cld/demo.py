@@ -24,6 +24,8 @@ def demo_block(form, rng):
             values[field] = rng.choice(context.description_choices[field])
         elif field == CldField.CARING_HOURS:
             values[field] = rng.choice([10, 20, 35, 50, 70])
+        elif field in (CldField.EVENT_START, CldField.EVENT_END):
+            values[field] = form.start_date.isoformat()  # moved back with the form's dates (forms_engine.demo)
         else:
             values[field] = rng.choice(["Yes", "No"])
     data = QueryDict(mutable=True)

@@ -14,17 +14,19 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce, Collate, Least, NullIf, TruncDate
+from django.db.models import BigIntegerField, Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Collate, NullIf, TruncDate
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Person
-from cld.quality import BLANK_MANDATORY, INVALID, Standard, assess, is_carer
+from cld.quality import BLANK_MANDATORY, INVALID, WARNINGS, Standard, assess, warnings
+from cld.rules import is_carer
 from codes.models import CodeValue
 from forms_engine.models import CldQualityFlag, Form, FormStatus, reference_expression
 
@@ -88,7 +90,18 @@ TOP_FORMS = 20
 
 
 class ExtractError(Exception):
-    """The request cannot be met: a reversed or empty period, an unknown release."""
+    """The request cannot be met: a reversed or empty period, an unknown release, no LA Code configured."""
+
+
+def la_code():
+    """The council's LA (CASSR) code, written on every row: refused unless settings.CLD_LA_CODE is three digits, for a
+    file with a blank or wrong LA Code is rejected whole by NHS England."""
+    code = (settings.CLD_LA_CODE or "").strip()
+    if not code:
+        raise ExtractError("CLD_LA_CODE is not set: set it to the council's three-digit LA code (e.g. 384)")
+    if not re.fullmatch(r"[0-9]{3}", code):
+        raise ExtractError(f"CLD_LA_CODE must be the council's three-digit LA code (e.g. 384), not {code!r}")
+    return code
 
 
 @dataclass(frozen=True)
@@ -143,6 +156,13 @@ class Labels:
         own = F(f"{path}__label")
         return Case(*whens, default=own, output_field=CharField()) if whens else own
 
+    def of_value(self, list_key, value_id):
+        """The label in this release of the code value whose id `value_id` (an expression) gives."""
+        renamed = self.renamed.get(list_key, {})
+        whens = [When(pk__in=ids, then=Value(label)) for label, ids in renamed.items()]
+        text = Case(*whens, default=F("label"), output_field=CharField()) if whens else F("label")
+        return Subquery(CodeValue.objects.filter(pk=value_id).annotate(text=text).values("text")[:1])
+
 
 def _field_at(path):
     model = Form
@@ -159,11 +179,13 @@ class Summary:
     by_event_type: Counter = field(default_factory=Counter)
     failures_by_field: Counter = field(default_factory=Counter)
     worst_forms: list = field(default_factory=list)  # heap of (failures, form id, reference, url, fields)
+    warnings: Counter = field(default_factory=Counter)  # quality.WARNINGS header -> rows
     responsible: dict = field(default_factory=dict)  # form id -> responsible user's name, for the worst forms
 
     def add(self, row, categories, form_ref):
         self.rows += 1
         self.by_event_type[row["Event Type"] or "(blank)"] += 1
+        self.warnings.update(warnings(row))
         failed = failed_fields(categories)
         self.failures_by_field.update(failed)
         self.forms_failing += bool(failed)
@@ -178,6 +200,10 @@ class Summary:
     @property
     def failures(self):
         return sum(self.failures_by_field.values())
+
+    def warning_rows(self):
+        """(what, rows) of each warning raised."""
+        return [(WARNINGS[header], count) for header, count in self.warnings.most_common()]
 
     def event_type_rows(self):
         return self.by_event_type.most_common()
@@ -201,16 +227,51 @@ class Summary:
 
 
 def in_period(period):
-    """The forms whose CLD event was completed in the period (Complete or Closed): from the period's first local
-    midnight to the one after its last day, so an index of completion times can serve it."""
+    """The forms with a CLD section, Complete or Closed, whose event ended in the period: the end date recorded in the
+    block (or, for a form recorded without one, the day it was completed). Each carries, as aliases, its event's end
+    day and the Client Type of its event: its form type's (a carers' form), else the person's as it then stood."""
     zone = timezone.get_default_timezone()
-    starts, ends = (datetime.combine(day, time.min, tzinfo=zone) for day in (period.start, period.end + timedelta(1)))
-    return Form.objects.filter(
-        form_type__has_cld_section=True,
-        status__in=[FormStatus.COMPLETE, FormStatus.CLOSED],
-        completed_at__gte=starts,
-        completed_at__lt=ends,
+    event_end = Coalesce("cld_event_end", TruncDate("completed_at", tzinfo=zone))
+    forms = Form.objects.filter(
+        form_type__has_cld_section=True, status__in=[FormStatus.COMPLETE, FormStatus.CLOSED]
+    ).alias(event_end_day=event_end)
+    forms = forms.filter(event_end_day__gte=period.start, event_end_day__lte=period.end)
+    person_type = as_at("client_type_id", F(f"{PERSON}__client_type_id"), BigIntegerField())
+    return forms.alias(
+        event_client_type=Coalesce("form_type__cld_client_type_id", person_type, output_field=BigIntegerField())
     )
+
+
+# --- The person as they stood when the event ended ----------------------------------------------------------------
+
+PersonHistory = Person.history.model
+
+
+def _history_to_the_event(depth=1):
+    """The person's history rows up to the end of the event's day, newest first (`depth`: how many queries out the
+    form is)."""
+
+    def outer(name):
+        ref = OuterRef(name)
+        for _ in range(depth - 1):
+            ref = OuterRef(ref)
+        return ref
+
+    return PersonHistory.objects.filter(
+        id=outer(f"{PERSON}_id"), history_date__date__lte=outer("event_end_day")
+    ).order_by("-history_date", "-history_id")
+
+
+def changed_since_the_event():
+    """The person's record changed after the event's day, and their history holds how it stood then. For the rest
+    (nearly every row) the record is read as it is, with no look at the history."""
+    return GreaterThan(TruncDate(f"{PERSON}__updated_at"), F("event_end_day")) & Exists(_history_to_the_event())
+
+
+def as_at(attname, current, output_field):
+    """A person's column (`attname`) as it stood at the event's end: from their history if they changed since."""
+    then = Subquery(_history_to_the_event().values(attname)[:1])
+    return Case(When(changed_since_the_event(), then=then), default=current, output_field=output_field)
 
 
 PERSON = "case__person"
@@ -262,14 +323,42 @@ def _day(expression):
     return Cast(expression, CharField())  # YYYY-MM-DD: SQLite keeps dates so; PostgreSQL under DateStyle ISO
 
 
+def _person_code(labels, name):
+    """The label of a person's code value as it stood at the event's end."""
+    list_key = Person._meta.get_field(name).remote_field.limit_choices_to["code_list__key"]
+    then = labels.of_value(list_key, Subquery(_history_to_the_event(depth=2).values(f"{name}_id")[:1]))
+    return Case(When(changed_since_the_event(), then=then), default=labels.expression(f"{PERSON}__{name}"))
+
+
+# The person's fields that describe them at the time (cld-spec.md: the person-level fields repeated on each event):
+# written as they stood when the event ended. Names, identifiers, gender, ethnicity and conditions: as they are now.
+AS_AT_THE_EVENT = {
+    "client_type",
+    "primary_support_reason",
+    "accommodation_status",
+    "employment_status",
+    "has_unpaid_carer",
+    "client_funding_status",
+}
+
+
+def _person_field(labels, name):
+    return _person_code(labels, name) if name in AS_AT_THE_EVENT else labels.expression(f"{PERSON}__{name}")
+
+
 def columns(period, labels):
-    """Every column of an extract row: header -> expression over one form (its case, its person)."""
-    carer = Q(**{f"{PERSON}__client_type_id__in": labels.carer_types}) if labels.carer_types else Q(pk__in=[])
+    """Every column of an extract row: header -> expression over one form (its case, its person), on in_period()."""
+    carer = Q(event_client_type__in=labels.carer_types) if labels.carer_types else Q(pk__in=[])
     event_types = {labels(pk): pk for pk in CodeValue.objects.of_list("event_type").values_list("pk", flat=True)}
     links = Person.cares_for.through.objects.filter(from_person=OuterRef(PERSON))
     linked = links.order_by(Collate("to_person__la_person_id", BYTE_ORDER[connection.vendor]))
     linked_count = Coalesce(Subquery(links.order_by().values("from_person").annotate(n=Count("*")).values("n")), 0)
-    adults = Coalesce(F(f"{PERSON}__adults_cared_for"), NullIf(Least(linked_count, Value(3)), Value(0)))
+    adults = Coalesce(F(f"{PERSON}__adults_cared_for"), NullIf(linked_count, Value(0)))
+    client_type = Case(
+        When(form_type__cld_client_type__isnull=False, then=labels.expression("form_type__cld_client_type")),
+        default=_person_code(labels, "client_type"),
+        output_field=CharField(),
+    )
 
     def carers(expression):
         return Case(When(carer, then=expression), output_field=CharField())
@@ -284,14 +373,16 @@ def columns(period, labels):
         )
 
     found = {
-        "LA Code": _text(Value(settings.CLD_LA_CODE)),
+        "LA Code": Value(la_code()),
         "Reporting Period Start Date": Value(period.start.isoformat()),
         "Reporting Period End Date": Value(period.end.isoformat()),
         "Date of Birth": _day(f"{PERSON}__date_of_birth"),
         "Date of Death": _day(f"{PERSON}__date_of_death"),
         "Event Reference": reference_expression("id"),
-        "Event Start Date": _day("start_date"),
-        "Event End Date": _day(TruncDate("completed_at", tzinfo=timezone.get_default_timezone())),
+        "Event Start Date": _day(Coalesce("cld_event_start", "start_date")),
+        "Event End Date": _day(F("event_end_day")),
+        "Client Type": client_type,
+        "Postcode": _text(as_at("postcode", F(f"{PERSON}__postcode"), CharField())),
         "Event Description": _text(F("cld_event_description")),
         "Method of Assessment": method_on("Assessment"),
         "Method of Review": method_on("Review"),
@@ -302,11 +393,9 @@ def columns(period, labels):
             for n in (1, 2, 3)
         },
     }
-    found |= {header: _text(F(f"{PERSON}__{name}")) for header, name in PERSON_TEXT.items()}
-    found |= {header: labels.expression(f"{PERSON}__{name}") for header, name in PERSON_CODES.items()}
-    found |= {
-        header: service_users(labels.expression(f"{PERSON}__{name}")) for header, name in SERVICE_USER_CODES.items()
-    }
+    found |= {header: _text(F(f"{PERSON}__{name}")) for header, name in PERSON_TEXT.items() if header not in found}
+    found |= {header: _person_field(labels, name) for header, name in PERSON_CODES.items() if header not in found}
+    found |= {header: service_users(_person_field(labels, name)) for header, name in SERVICE_USER_CODES.items()}
     found |= {header: labels.expression(name) for header, name in FORM_CODES.items()}
     return {header: found.get(header, Value(None, output_field=CharField())) for header in HEADERS}
 
@@ -406,7 +495,12 @@ def header_line():
 
 
 def stream_csv_bytes(period, labels):
-    """Yield the extract as UTF-8 CSV bytes, header first."""
+    """The extract as an iterator of UTF-8 CSV bytes, header first; refused at once without a valid LA Code."""
+    la_code()
+    return _stream(period, labels)
+
+
+def _stream(period, labels):
     yield header_line().encode()
     for data, _rows in _csv_chunks(period, labels):
         yield data
@@ -415,6 +509,7 @@ def stream_csv_bytes(period, labels):
 def write_csv(period, release, csv_file):
     """Write the extract alone (no data-quality checks) to a text file; return the number of event rows."""
     labels = Labels(release)
+    la_code()
     csv_file.write(header_line())
     decoder = codecs.getincrementaldecoder("utf-8")()
     written = 0
@@ -443,11 +538,23 @@ def dq_line(row, categories, link):
     return [reference, link, len(failed_fields(categories)), *(categories[h] for h in HEADERS)]
 
 
+def duplicate_references(period):
+    """The Event References that more than one row of the period's file would carry: each fails (NHS England rejects
+    a file with duplicate events). A form's reference is its own; a second source of events could repeat one."""
+    references = in_period(period).annotate(reference=reference_expression("id")).order_by().values("reference")
+    counted = references.annotate(rows=Count("*")).values_list("reference", "rows")
+    return {reference for reference, count in counted.filter(rows__gt=1)}
+
+
 def assessed_events(period, labels):
     """Yield (form id, row, categories) for every event."""
     standard = Standard(labels)
+    duplicates = duplicate_references(period)
     for form_id, row in rows(period, labels):
-        yield form_id, row, assess(row, standard)
+        categories = assess(row, standard)
+        if row["Event Reference"] in duplicates:
+            categories["Event Reference"] = INVALID
+        yield form_id, row, categories
 
 
 def run_extract(period, release, *, csv_file=None, dq_file=None, progress=None, record_flags=True):
@@ -456,6 +563,7 @@ def run_extract(period, release, *, csv_file=None, dq_file=None, progress=None, 
     Memory does not grow with the rows. `write_csv` writes the extract alone, faster.
     """
     labels = Labels(release)
+    la_code()
     summary = Summary()
     csv_writer = csv.writer(csv_file) if csv_file is not None else None
     dq_writer = csv.writer(dq_file) if dq_file is not None else None

@@ -9,6 +9,8 @@ class CldField(models.TextChoices):
     """The fields of the CLD block on a form, in the order they are shown."""
 
     EVENT_TYPE = "event_type", "Event Type"
+    EVENT_START = "event_start", "Event start date"
+    EVENT_END = "event_end", "Event end date"
     EVENT_DESCRIPTION_ASSESSMENT = "event_description_assessment", "Event Description – Assessment"
     EVENT_DESCRIPTION_REQUEST = "event_description_request", "Event Description – Request"
     EVENT_DESCRIPTION_REVIEW = "event_description_review", "Event Description – Review"

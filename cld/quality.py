@@ -14,7 +14,15 @@ from django.core.exceptions import ValidationError
 from cases.models import age_on
 from cases.validators import validate_nhs_number, validate_postcode
 from cld.models import CldConditionalRule, NationalFieldRule
-from cld.rules import FIELD_HEADERS, Condition, Rule, block_requirements, field_states, submission_requirements
+from cld.rules import (
+    FIELD_HEADERS,
+    Condition,
+    Rule,
+    block_requirements,
+    field_states,
+    is_carer,
+    submission_requirements,
+)
 
 VALID = "Passed: Valid"
 BLANK_OK = "Passed: Blank (Not Mandatory)"
@@ -56,17 +64,21 @@ DATES = {
 }
 
 
+# Blanks that fail no check but that a data team should see (cld-spec.md §2): header -> what the page says
+WARNINGS = {"NHS Number": "NHS Number blank (the person is matched by the LA Person Unique Identifier alone)"}
+
+
+def warnings(row):
+    """The WARNINGS a row raises."""
+    return [header for header in WARNINGS if not row.get(header)]
+
+
 @functools.lru_cache(maxsize=65536)  # a row parses its dates several times; extracts repeat dates a great deal
 def _date(text):
     try:
         return datetime.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
     except ValueError:
         return None
-
-
-def is_carer(client_type):
-    """A carer's client type (Release 1 "Carer", Release 2 "Unpaid carer"), in either case."""
-    return client_type.lower().startswith(("carer", "unpaid carer"))
 
 
 class Standard:
@@ -101,7 +113,7 @@ class Standard:
         event_type = row.get("Event Type") or None
         block = self._block(event_type, tuple(row.get(FIELD_HEADERS.get(field, ""), "") for field in self.triggers))
         born = _date(row.get("Date of Birth", ""))
-        end = _date(row.get("Event End Date", "")) or _date(row.get("Reporting Period End Date", ""))
+        end = _date(row.get("Reporting Period End Date", ""))  # DHSC takes the age at the end of the period
         age = age_on(born, end) if born and end else None
         return submission_requirements(block, row, carer=is_carer(row.get("Client Type", "")), age=age)
 

@@ -7,9 +7,37 @@ every combination that can matter, so the page shows and hides fields without a 
 import itertools
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from cld.models import CldConditionalRule, CldField
 
 FIELDS = tuple(CldField.values)
+# The answers that belong to one event, not to the person or the kind of event: a clone starts without them
+EVENT_SPECIFIC = (
+    CldField.EVENT_START,
+    CldField.EVENT_END,
+    CldField.EVENT_OUTCOME,
+    CldField.REVIEW_REASON,
+    CldField.REVIEW_OUTCOMES,
+)
+
+
+def is_carer(client_type):
+    """A carer's client type (Release 1 "Carer", Release 2 "Unpaid carer"), in either case."""
+    return client_type.lower().startswith(("carer", "unpaid carer"))
+
+
+def event_date_errors(start, end, today=None):
+    """{field: message} of the event's dates that cannot be: in the future, or an end before the start."""
+    today = today or timezone.localdate()
+    errors = {}
+    if start and start > today:
+        errors[CldField.EVENT_START] = "The event start date cannot be in the future."
+    if end and end > today:
+        errors[CldField.EVENT_END] = "The event end date cannot be in the future."
+    elif start and end and end < start:
+        errors[CldField.EVENT_END] = f"The event cannot end before it started ({start:%d/%m/%Y})."
+    return errors
 
 
 @dataclass(frozen=True)
@@ -106,11 +134,12 @@ METHOD_HEADERS = {"Assessment": "Method of Assessment", "Review": "Method of Rev
 BLOCK_HEADERS = {*FIELD_HEADERS.values(), *METHOD_HEADERS.values()}
 
 # Headers every row needs, whatever the event (cld-spec.md §2): the period, the person, when the event started.
+# NHS Number is not among them: NHS England matches a person without one by the LA identifier, and DHSC's checks
+# report a blank one as a warning (WARNINGS).
 ALWAYS_MANDATORY = {
     "LA Code",
     "Reporting Period Start Date",
     "Reporting Period End Date",
-    "NHS Number",
     "LA Person Unique Identifier",
     "Gender",
     "Ethnicity",
@@ -167,8 +196,9 @@ def submission_requirements(block, row, *, carer, age):
     """(mandatory, applicable) headers of one row of the CLD extract under the national rules.
 
     `block` is block_requirements() of the row's event under the national rule rows; `row` maps headers to the
-    row's text; `carer` says whether its client type is an unpaid carer's; `age` is the person's at the event's end
-    (None when unknown). The rest is the specification's rules for the person and the event's dates.
+    row's text; `carer` says whether its client type is an unpaid carer's; `age` is the person's at the end of the
+    reporting period, as DHSC takes it (None when unknown). The rest is the specification's rules for the person
+    and the event's dates.
     """
     event = row.get("Event Type", "")
     mandatory = set(ALWAYS_MANDATORY) | block[0]

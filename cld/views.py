@@ -17,6 +17,7 @@ from cld.extract import (
     assessed_events,
     dq_line,
     form_link,
+    la_code,
     run_extract,
     stream_csv_bytes,
 )
@@ -76,6 +77,11 @@ def extract(request):
         data = extract_form.cleaned_data
         period = data["period"]
         action = request.POST.get("action", "check")
+        try:
+            la_code()
+        except ExtractError as error:
+            extract_form.add_error(None, f"The extract cannot run: {error}.")
+            return _page(request, extract_form, None)
         if action in ("csv", "dq"):
             name = f"cld-extract-{period.start}-{period.end}{'.dq' if action == 'dq' else ''}.csv"
             lines = (
@@ -90,4 +96,13 @@ def extract(request):
             summary = run_extract(period, data["release"])
         except ExtractError as error:
             extract_form.add_error(None, str(error))
-    return render(request, "cld/extract.html", {"extract_form": extract_form, "summary": summary, "releases": RELEASES})
+    return _page(request, extract_form, summary)
+
+
+def _page(request, extract_form, summary):
+    try:
+        configured, la = True, la_code()
+    except ExtractError as error:
+        configured, la = False, str(error)
+    context = {"extract_form": extract_form, "summary": summary, "releases": RELEASES, "la_code": la}
+    return render(request, "cld/extract.html", {**context, "configured": configured})

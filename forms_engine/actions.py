@@ -118,9 +118,14 @@ def create_form(*, case, form_type, responsible_user, by):
 def _apply_answers(form, answers, columns):
     """Put the answers, and the columns of the form's blocks (e.g. the CLD block), on the locked form."""
     form.answers = answers
-    if columns and blocks_for(form.form_type):
+    blocks = blocks_for(form.form_type)
+    if columns and blocks:
         for column, value in columns.items():
             setattr(form, column, value)
+    for block in blocks:
+        refused = block.refusal(form)
+        if refused:
+            raise ActionRefused(refused[1], field=refused[0])
 
 
 def _refuse_unless_editable(form, by):
@@ -213,9 +218,13 @@ def clone_form(*, form, by):
     _refuse_if_open_form_exists(case=form.case, form_type=form_type)
     version = form_type.current_version()
     kept = {str(question["id"]) for question in version.questions()}
-    cld = {field.attname: getattr(form, field.attname) for field in Form._meta.fields if field.name.startswith("cld_")}
+    columns, cleared = {}, []
+    for block in blocks_for(form_type):
+        block_columns, block_cleared = block.clone(form)
+        columns |= block_columns
+        cleared += block_cleared
     clone = Form(
-        **cld,
+        **columns,
         case=form.case,
         form_type=form_type,
         version=version,
@@ -226,7 +235,12 @@ def clone_form(*, form, by):
         cloned_from=form,
         created_by=by,
     )
-    return _insert_new_form(clone, by=by, reason=f"Cloned from {form.reference}")
+    reason = f"Cloned from {form.reference}"
+    if cleared:
+        reason += "; cleared for the new event: " + ", ".join(cleared)
+    clone = _insert_new_form(clone, by=by, reason=reason)
+    clone.cleared_on_clone = cleared
+    return clone
 
 
 def may_print(user):

@@ -47,6 +47,16 @@ class FormBlock(abc.ABC):
         """What the editable page shows beside the block's fields (e.g. how complete it is)."""
         return {}
 
+    def refusal(self, form):
+        """(field, message) when the form's columns break one of the block's rules (e.g. an event ending before it
+        started), or None: the actions refuse to save such a form."""
+        return None
+
+    def clone(self, form):
+        """(columns, labels): the form's block columns that a clone of it starts with, and the labels of the answers
+        it leaves out. By default a clone starts with none."""
+        return {}, []
+
 
 @functools.cache
 def all_blocks():

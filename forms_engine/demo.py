@@ -96,8 +96,12 @@ def _seed_one(case, form_type, outcome, worker, manager, rng, today, block_colum
     days_ago = rng.randint(0, 20)
     started = today - datetime.timedelta(days=days_ago + rng.randint(0, 10))
     changes = {"start_date": started}
+    if form.cld_event_start:
+        changes["cld_event_start"] = started
     if form.completed_at:
         changes["completed_at"] = form.completed_at - datetime.timedelta(days=days_ago)
+        if form.cld_event_end:
+            changes["cld_event_end"] = timezone.localtime(changes["completed_at"]).date()
     if form.closed_on:
         changes["closed_on"] = form.closed_on - datetime.timedelta(days=rng.randint(0, days_ago))
     Form.objects.filter(pk=form.pk).update(**changes)

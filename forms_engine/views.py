@@ -215,7 +215,8 @@ def form_clone(request, pk):
     except actions.ActionRefused as refused:
         messages.error(request, str(refused))
         return redirect(form)
-    messages.success(request, f"Cloned {form.reference} into {clone.reference}. The new form is In Progress.")
+    cleared = f" Cleared for the new event: {', '.join(clone.cleared_on_clone)}." if clone.cleared_on_clone else ""
+    messages.success(request, f"Cloned {form.reference} into {clone.reference}. The new form is In Progress.{cleared}")
     return redirect(clone)
 
 

@@ -178,6 +178,8 @@ class Form(models.Model):
     cld_caring_hours = models.PositiveSmallIntegerField(
         "Total Voluntary Caring Hours per week", null=True, blank=True, validators=[MaxValueValidator(168)]
     )
+    cld_event_start = models.DateField("Event start date", null=True, blank=True)
+    cld_event_end = models.DateField("Event end date", null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = FormQuerySet.as_manager()
@@ -192,6 +194,12 @@ class Form(models.Model):
                 name="one_open_form_per_type",
             ),
             models.CheckConstraint(condition=Q(cld_caring_hours__lte=168), name="caring_hours_at_most_a_week"),
+            models.CheckConstraint(
+                condition=Q(cld_event_start__isnull=True)
+                | Q(cld_event_end__isnull=True)
+                | Q(cld_event_end__gte=models.F("cld_event_start")),
+                name="cld_event_ends_after_it_starts",
+            ),
             models.CheckConstraint(
                 condition=Q(status=FormStatus.IN_PROGRESS) | Q(completed_at__isnull=False),
                 name="complete_and_closed_forms_have_completion",

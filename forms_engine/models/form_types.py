@@ -6,6 +6,8 @@ import json
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from codes.models import code_value_field
+
 
 def choice_list(text):
     """The choices of a question or rule typed one per line, blank lines and surrounding spaces dropped."""
@@ -54,6 +56,15 @@ class FormType(models.Model):
     )
     has_cld_section = models.BooleanField(
         "has Client Level Data section", default=False, help_text="Adds the CLD block to the Office Use Only section."
+    )
+    cld_client_type = code_value_field(
+        "client_type",
+        "Client Type of its events",
+        required=False,
+        help_text=(
+            "For a form about an unpaid carer: the Client Type the CLD extract writes for every event recorded on it, "
+            "whatever the person record says. Leave blank to write the person's."
+        ),
     )
 
     objects = FormTypeQuerySet.as_manager()

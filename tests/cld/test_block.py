@@ -38,6 +38,8 @@ def question_data(form):
 
 def post(client, form, status="in_progress", **cld):
     data = {"revision": form.revision, "status": status, **question_data(form)}
+    # the event's dates as the page fills them in: the form's start, and today
+    cld = {"event_start": form.start_date.isoformat(), "event_end": timezone.localdate().isoformat(), **cld}
     data |= {f"cld-{key}": value for key, value in cld.items()}
     return client.post(form.get_absolute_url(), data)
 
@@ -172,7 +174,8 @@ def test_complete_requires_a_valid_block_and_lists_the_gaps(client, practitioner
     assert form.cld_event_type.label == "Request"  # what was given is saved
     # the completeness indicator shows the gaps of the saved block
     page = client.get(form.get_absolute_url()).content.decode()
-    assert "1 of 3</strong> required answers given" in page and "Still needed to complete: Route of Access" in page
+    # (Event Type, Event end date, Route of Access, long term support: the dates are saved with the rest)
+    assert "2 of 4</strong> required answers given" in page and "Still needed to complete: Route of Access" in page
 
     response = post(
         client,

@@ -10,15 +10,16 @@ from forms_engine.models import FormType
 
 pytestmark = pytest.mark.django_db
 
-ALWAYS_SHOWN = {"event_type", "event_outcome", "long_term_support"}
-ALWAYS_REQUIRED = {"event_type", "long_term_support"}
+ALWAYS_SHOWN = {"event_type", "event_start", "event_end", "event_outcome", "long_term_support"}
+ALWAYS_REQUIRED = {"event_type", "event_end", "long_term_support"}
 ASSESSMENT = {"event_description_assessment", "assessment_type", "eligible_needs", "non_eligible_needs", "method"}
 ASSESSMENT_REQUIRED = {"assessment_type", "method"}
 REQUEST = {"event_description_request", "route_of_access"}
 REQUEST_REQUIRED = {"route_of_access"}
 REVIEW = {"event_description_review", "method", "review_reason", "review_outcomes"}
 REVIEW_REQUIRED = {"method", "review_reason"}
-CARER_REVIEW_WITHOUT_REASON = {"event_description_review", "method"}
+# the Carers Conversation Record hides Review Reason (it is written as Planned), so Review Outcomes are required
+CARER_REVIEW_WITHOUT_REASON = {"event_description_review", "method", "review_outcomes"}
 HOURS = {"caring_hours"}
 
 # (form type code, Event Type, fields shown, fields required) — from the council guide (pp. 11-24) and cld-spec.md §2
@@ -69,12 +70,13 @@ ROWS = [
         ALWAYS_REQUIRED | ASSESSMENT_REQUIRED,
     ),
     ("carers-conversation-record", "Request", ALWAYS_SHOWN | REQUEST | HOURS, ALWAYS_REQUIRED | REQUEST_REQUIRED),
-    # Review Reason and Review Outcomes Achieved are not on the Carers Conversation Record (guide pp. 22-23)
+    # Review Reason is not on the Carers Conversation Record (guide p. 22): it is written as Planned, the guide's
+    # default for carers' reviews, and the national rules then need Review Outcomes Achieved (docs/cld-spec-notes.md)
     (
         "carers-conversation-record",
         "Review",
         ALWAYS_SHOWN | CARER_REVIEW_WITHOUT_REASON | HOURS,
-        ALWAYS_REQUIRED | {"method"},
+        ALWAYS_REQUIRED | {"method", "review_outcomes"},
     ),
     ("ot-referral-secondary", None, ALWAYS_SHOWN, ALWAYS_REQUIRED),
     ("ot-referral-secondary", "Assessment", ALWAYS_SHOWN | ASSESSMENT, ALWAYS_REQUIRED | ASSESSMENT_REQUIRED),

@@ -52,6 +52,18 @@ def plan(queryset):
     return result if isinstance(result, list) else json.loads(result)
 
 
+def scanned_whole(node):
+    """The tables the plan reads whole (a Seq Scan)."""
+    found = {node.get("Relation Name")} if node.get("Node Type") == "Seq Scan" else set()
+    for child in node.get("Plans", []):
+        found |= scanned_whole(child)
+    return found
+
+
+# Tables of a few dozen rows that PostgreSQL may read whole rather than by index: the form types
+REFERENCE_TABLES = {"forms_engine_formtype"}
+
+
 def indexes_used(node):
     found = {node.get("Index Name")} - {None}
     for child in node.get("Plans", []):
@@ -233,7 +245,7 @@ def test_the_list_views_own_queries_keep_plans_on_the_awaiting_index(fifty_thous
             assert form_rows_read(result["Plan"]) <= 28, text[:2000]
     ids = {f"id{index}": pk for index, pk in enumerate(page.ids)}
     found = prepared_plan(queries.SIGN_OFF_ROWS, None, **ids)
-    assert "Seq Scan" not in json.dumps(found["Plan"]) and form_rows_read(found["Plan"]) <= 25
+    assert scanned_whole(found["Plan"]) <= REFERENCE_TABLES and form_rows_read(found["Plan"]) <= 25
 
 
 def prepared_plan(prepared, limit, **values):

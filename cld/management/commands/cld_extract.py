@@ -58,6 +58,8 @@ class Command(BaseCommand):
             f"Wrote {summary.rows} event rows to {output} and the data-quality report to {report}: "
             f"{summary.failures} failures in {summary.forms_failing} forms."
         )
+        for what, count in summary.warning_rows():
+            self.stdout.write(f"Warning: {what}: {count} rows.")
 
     def _write(self, *targets_then_writer):
         """Write the files under temporary names in their folder, then move them into place: never a partial file."""
