@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.forms",
     "simple_history",
     "csp",
+    "import_export",
     "accounts",
     "codes",
     "cases",

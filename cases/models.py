@@ -105,10 +105,7 @@ class Person(models.Model):
         help_text="For an unpaid carer: all the adults they care for, including any not known to the council.",
     )
 
-    # When the record last changed: the CLD extract reads a person's history only for the events they changed after
-    updated_at = models.DateTimeField(auto_now=True, editable=False)
-
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["family_name", "given_name"]

@@ -4,10 +4,11 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
-from django.db.models import BigIntegerField
+from django.db.models import BigIntegerField, Subquery
 from django.utils import timezone
 
 from caredirector.prepared import Param, Prepared
+from cases.models import Case, Person
 from cld.models import DESCRIPTION_FIELDS, CldConditionalRule, CldField, CldFieldRule
 from cld.rules import EVENT_SPECIFIC, Condition, Rule, decision_table, event_date_errors, field_states, is_carer
 from codes.models import YES_NO, CodeValue
@@ -337,6 +338,16 @@ class CldBlock(FormBlock):
 
     def part(self, form, block_form):
         return {"rules": block_form.context.browser_rules(), "completeness": completeness(block_form.context, form)}
+
+    def on_complete(self, form):
+        """Keep the person's history row as it stood at the end of the event's day (the newest row up to then): the
+        extract writes their client type, support reason, accommodation, employment, carer, funding and postcode
+        from it, as they were at the event."""
+        end = form.cld_event_end or timezone.localdate()
+        person = Case.objects.filter(pk=form.case_id).values("person_id")
+        history = Person.history.filter(id=Subquery(person), history_date__date__lte=end)
+        form.cld_person_as_at_id = history.order_by("-history_date", "-history_id").values_list("history_id").first()
+        form.cld_person_as_at_id = form.cld_person_as_at_id[0] if form.cld_person_as_at_id else None
 
     def refusal(self, form):
         errors = event_date_errors(form.cld_event_start, form.cld_event_end)

@@ -8,19 +8,16 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from cld.events import RELEASES, ExtractError, Labels, Period, la_code
 from cld.extract import (
     DQ_HEADERS,
-    RELEASES,
-    ExtractError,
-    Labels,
-    Period,
     assessed_events,
     dq_line,
     form_link,
-    la_code,
     run_extract,
     stream_csv_bytes,
 )
+from codes.models import CodeList
 from forms_engine.forms import DateInput
 
 
@@ -104,5 +101,12 @@ def _page(request, extract_form, summary):
         configured, la = True, la_code()
     except ExtractError as error:
         configured, la = False, str(error)
-    context = {"extract_form": extract_form, "summary": summary, "releases": RELEASES, "la_code": la}
+    unconfirmed = list(CodeList.objects.filter(confirmed=False).order_by("name").values_list("name", flat=True))
+    context = {
+        "extract_form": extract_form,
+        "summary": summary,
+        "releases": RELEASES,
+        "la_code": la,
+        "unconfirmed": unconfirmed,
+    }
     return render(request, "cld/extract.html", {**context, "configured": configured})

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
 
 from codes.models import CodeList, CodeValue
+from codes.resources import CodeValueResource
 
 
 class CodeValueInline(admin.TabularInline):
@@ -19,6 +21,21 @@ class CodeValueInline(admin.TabularInline):
 
 @admin.register(CodeList)
 class CodeListAdmin(admin.ModelAdmin):
-    list_display = ("name", "key")
+    list_display = ("name", "key", "confirmed")
+    list_filter = ("confirmed",)
     search_fields = ("name", "key")
+    fields = ("key", "name", "description", "source", "confirmed")
     inlines = [CodeValueInline]
+
+
+@admin.register(CodeValue)
+class CodeValueAdmin(ImportExportModelAdmin):
+    """Every value of every list; filter by list, then Export it as CSV, or Import a corrected CSV (with a preview of
+    what it changes)."""
+
+    resource_classes = [CodeValueResource]
+    list_display = ("label", "code_list", "order", "in_release_1", "in_release_2", "replaced_by", "selectable")
+    list_filter = ("code_list", "in_release_1", "in_release_2", "selectable")
+    list_select_related = ("code_list", "replaced_by")
+    search_fields = ("label",)
+    ordering = ("code_list__name", "order", "label")

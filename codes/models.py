@@ -46,6 +46,13 @@ class CodeList(models.Model):
     key = models.SlugField(max_length=60, unique=True, help_text="Stable name used by the code, e.g. 'gender'.")
     name = models.CharField(max_length=120, help_text="The field's name in the CLD specification.")
     description = models.TextField(blank=True)
+    source = models.TextField(blank=True, help_text="Where the values and their labels come from.")
+    confirmed = models.BooleanField(
+        "confirmed against the national workbook",
+        default=False,
+        help_text="Tick once every value, label and Release 1 to 2 mapping has been checked against the national "
+        "CLD specification workbook. The CLD Extract page lists the lists not yet confirmed.",
+    )
 
     class Meta:
         ordering = ["name"]

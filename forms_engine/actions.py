@@ -161,6 +161,8 @@ def complete_form(*, form, answers, revision, by, columns=None):
     questions, blocks = missing_for_completion(form)
     if questions or blocks:
         raise FormIncomplete(questions=questions, blocks=blocks)
+    for block in blocks_for(form.form_type):
+        block.on_complete(form)
     form.complete(by=by)
     if can_proceed(form.close_automatically):
         form.close_automatically()

@@ -47,6 +47,11 @@ class FormBlock(abc.ABC):
         """What the editable page shows beside the block's fields (e.g. how complete it is)."""
         return {}
 
+    def on_complete(self, form):
+        """Called by the action that sets the form Complete, before it is saved: e.g. to keep what the block's
+        answers refer to as it then stands. By default nothing."""
+        return
+
     def refusal(self, form):
         """(field, message) when the form's columns break one of the block's rules (e.g. an event ending before it
         started), or None: the actions refuse to save such a form."""

@@ -1,5 +1,5 @@
 """When a person's record last changed, so that the CLD extract reads their history only for the events they changed
-after (cld/extract.py: as_at). Existing records take the date of their newest history row; a record with no history
+after (cld/events.py: as_at). Existing records take the date of their newest history row; a record with no history
 (loaded in bulk) counts as unchanged."""
 
 import datetime

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Person
-from cld.extract import HEADERS, Labels, Period, run_extract
+from cld.events import HEADERS, Labels, Period
+from cld.extract import run_extract
 from cld.quality import BLANK_MANDATORY, BLANK_OK, Standard, assess
 from forms_engine import actions
 from forms_engine.models import Form, FormType
@@ -63,10 +63,9 @@ def test_a_carers_form_exports_the_unpaid_carer_client_type_whatever_the_person_
 
 
 def _dated_history(person, when):
-    """Date the person's newest history row (and their record's last change) to `when`."""
+    """Date the person's newest history row to `when`."""
     newest = person.history.order_by("-history_date", "-history_id").first()
     person.history.filter(history_id=newest.history_id).update(history_date=when)
-    Person.objects.filter(pk=person.pk).update(updated_at=when)
 
 
 def test_person_fields_are_taken_as_they_stood_when_the_event_ended(practitioner):
@@ -93,6 +92,7 @@ def test_person_fields_are_taken_as_they_stood_when_the_event_ended(practitioner
         review_reason=code("review_reason", "Unplanned - Other Reason"),
         long_term_support="No",
     )
+    assert Form.objects.get(pk=early.pk).cld_person_as_at.accommodation_status == tenant  # kept on completion
     rows, label = extract_rows(), Labels(2)
     assert (rows[early.reference]["Accommodation Status"], rows[early.reference]["Postcode"]) == (
         label(tenant.pk),
@@ -352,12 +352,12 @@ def test_a_blank_nhs_number_is_a_warning_not_a_failure(practitioner, capsys, tmp
 def test_duplicate_event_references_in_one_file_fail(practitioner, monkeypatch):
     from django.db.models import Value
 
-    from cld import extract
+    from cld import events, extract
 
     person = PersonFactory()
     request_on(person, "ot-conversation-record", practitioner)
     request_on(person, "ot-review", practitioner)
-    monkeypatch.setattr(extract, "reference_expression", lambda _field: Value("EVT-1"))  # a source that repeats one
+    monkeypatch.setattr(events, "reference_expression", lambda _field: Value("EVT-1"))  # a source that repeats one
     categories = [c["Event Reference"] for _id, _row, c in extract.assessed_events(PERIOD, Labels(2))]
     assert categories == ["Failed: Invalid", "Failed: Invalid"]
     monkeypatch.undo()

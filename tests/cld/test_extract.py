@@ -10,7 +10,8 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from cld.extract import HEADERS, Period, run_extract
+from cld.events import HEADERS, Period
+from cld.extract import run_extract
 from codes.models import CodeValue
 from forms_engine import actions
 from forms_engine.models import CldQualityFlag, Form, FormType
@@ -377,7 +378,8 @@ def test_a_download_abandoned_half_way_ends_its_transaction_and_leaves_the_conne
     """The file is read in one transaction (one snapshot, on either database); a browser that stops reading closes
     the stream mid-way, which ends that transaction (on PostgreSQL, cancelling the COPY) so the next query works."""
     from cld import extract
-    from cld.extract import Labels, stream_csv_bytes
+    from cld.events import Labels
+    from cld.extract import stream_csv_bytes
 
     monkeypatch.setattr(extract, "COPY_CHUNK", 1)  # hand over each row as it comes: stop after the first
     period = Period(*(datetime.date.fromisoformat(day) for day in PERIOD))

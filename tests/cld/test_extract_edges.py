@@ -13,7 +13,8 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from cld.extract import Period, run_extract
+from cld.events import Period
+from cld.extract import run_extract
 from tests.factories import CaseFactory, FormTypeFactory, UserFactory, bulk_forms
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +171,8 @@ def test_the_page_refuses_without_an_la_code_and_says_so(client, data_team, sett
 
 
 def test_the_extract_functions_refuse_on_their_own(settings):
-    from cld.extract import ExtractError, Labels, stream_csv_bytes, write_csv
+    from cld.events import ExtractError, Labels
+    from cld.extract import stream_csv_bytes, write_csv
 
     settings.CLD_LA_CODE = " "
     period = Period(datetime.date(2026, 4, 1), datetime.date(2026, 9, 30))

@@ -3,7 +3,7 @@ evaluated by cld/rules.py, and the validity checks of cld/quality.py."""
 
 import pytest
 
-from cld.extract import HEADERS, Labels
+from cld.events import HEADERS, Labels
 from cld.quality import BLANK_MANDATORY, BLANK_OK, INVALID, VALID, Standard, assess
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cld.extract import ExtractError, Period, run_extract, write_csv
+from cld.events import ExtractError, Period
+from cld.extract import run_extract, write_csv
 
 
 def dq_path(output):
