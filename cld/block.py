@@ -346,8 +346,8 @@ class CldBlock(FormBlock):
         end = form.cld_event_end or timezone.localdate()
         person = Case.objects.filter(pk=form.case_id).values("person_id")
         history = Person.history.filter(id=Subquery(person), history_date__date__lte=end)
-        form.cld_person_as_at_id = history.order_by("-history_date", "-history_id").values_list("history_id").first()
-        form.cld_person_as_at_id = form.cld_person_as_at_id[0] if form.cld_person_as_at_id else None
+        newest = history.order_by("-history_date", "-history_id")
+        form.cld_person_as_at_id = newest.values_list("history_id", flat=True).first()
 
     def refusal(self, form):
         errors = event_date_errors(form.cld_event_start, form.cld_event_end)

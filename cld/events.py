@@ -166,11 +166,7 @@ def in_period(period):
         completed_at__gte=period_began(period),
     ).alias(event_end_day=event_end)
     forms = forms.filter(event_end_day__gte=period.start, event_end_day__lte=period.end)
-    person_type = Case(
-        When(KEPT, then=F(f"{AS_AT}__client_type_id")),
-        default=F(f"{PERSON}__client_type_id"),
-        output_field=BigIntegerField(),
-    )
+    person_type = as_at(F(f"{AS_AT}__client_type_id"), F(f"{PERSON}__client_type_id"), BigIntegerField())
     return forms.alias(
         event_client_type=Coalesce("form_type__cld_client_type_id", person_type, output_field=BigIntegerField())
     )
@@ -181,6 +177,11 @@ def in_period(period):
 # it Complete); forms completed before it was kept, and people with no history then, are written as they are now.
 AS_AT = "cld_person_as_at"
 KEPT = Q(cld_person_as_at__isnull=False)
+
+
+def as_at(then, now, output_field=None):
+    """The person's value from the history row the form kept (`then`), or from their record as it is (`now`)."""
+    return Case(When(KEPT, then=then), default=now, output_field=output_field or CharField())
 
 
 def period_began(period):
@@ -239,8 +240,7 @@ def _day(expression):
 
 def _person_code(labels, name):
     """The label of a person's code value as it stood at the event's end."""
-    then, now = labels.expression(f"{AS_AT}__{name}"), labels.expression(f"{PERSON}__{name}")
-    return Case(When(KEPT, then=then), default=now, output_field=CharField())
+    return as_at(labels.expression(f"{AS_AT}__{name}"), labels.expression(f"{PERSON}__{name}"))
 
 
 # The person's fields that describe them at the time (cld-spec.md: the person-level fields repeated on each event):
@@ -295,9 +295,7 @@ def columns(period, labels):
         "Event Start Date": _day(Coalesce("cld_event_start", "start_date")),
         "Event End Date": _day(F("event_end_day")),
         "Client Type": client_type,
-        "Postcode": _text(
-            Case(When(KEPT, then=F(f"{AS_AT}__postcode")), default=F(f"{PERSON}__postcode"), output_field=CharField())
-        ),
+        "Postcode": _text(as_at(F(f"{AS_AT}__postcode"), F(f"{PERSON}__postcode"))),
         "Event Description": _text(F("cld_event_description")),
         "Method of Assessment": method_on("Assessment"),
         "Method of Review": method_on("Review"),

@@ -70,15 +70,16 @@ def extract(request):
     start, end = default_period(timezone.localdate())
     extract_form = ExtractForm(request.POST or None, initial={"start": start, "end": end, "release": 2})
     summary = None
-    if request.method == "POST" and extract_form.is_valid():
+    try:
+        la, refusal = la_code(), None
+    except ExtractError as error:
+        la, refusal = None, str(error)
+    if request.method == "POST" and extract_form.is_valid() and refusal:
+        extract_form.add_error(None, f"The extract cannot run: {refusal}.")
+    elif request.method == "POST" and extract_form.is_valid():
         data = extract_form.cleaned_data
         period = data["period"]
         action = request.POST.get("action", "check")
-        try:
-            la_code()
-        except ExtractError as error:
-            extract_form.add_error(None, f"The extract cannot run: {error}.")
-            return _page(request, extract_form, None)
         if action in ("csv", "dq"):
             name = f"cld-extract-{period.start}-{period.end}{'.dq' if action == 'dq' else ''}.csv"
             lines = (
@@ -93,20 +94,13 @@ def extract(request):
             summary = run_extract(period, data["release"])
         except ExtractError as error:
             extract_form.add_error(None, str(error))
-    return _page(request, extract_form, summary)
-
-
-def _page(request, extract_form, summary):
-    try:
-        configured, la = True, la_code()
-    except ExtractError as error:
-        configured, la = False, str(error)
     unconfirmed = list(CodeList.objects.filter(confirmed=False).order_by("name").values_list("name", flat=True))
     context = {
         "extract_form": extract_form,
         "summary": summary,
         "releases": RELEASES,
-        "la_code": la,
+        "configured": refusal is None,
+        "la_code": la or refusal,
         "unconfirmed": unconfirmed,
     }
-    return render(request, "cld/extract.html", {**context, "configured": configured})
+    return render(request, "cld/extract.html", context)
