@@ -192,13 +192,27 @@ def people_and_cases(count, rng, practitioners):
             for i in range(count)
         ),
     )
+    # Each person's first history row, as django-simple-history writes it when a person is recorded (here dated
+    # before any form), so that each completed form can keep the row of its event as the action does.
+    history = Person.history.model
+    shared = [f.column for f in Person._meta.concrete_fields if f.column in {h.column for h in history._meta.fields}]
     with connection.cursor() as cursor:
         cursor.execute("UPDATE cases_case SET case_number = 'CAS-' || lpad(id::text, 6, '0') WHERE case_number IS NULL")
+        cursor.execute(
+            f"INSERT INTO {history._meta.db_table} ({', '.join(shared)}, history_date, history_type) "  # noqa: S608
+            f"SELECT {', '.join(shared)}, '2020-01-01', '+' FROM cases_person ORDER BY id"
+        )
         cursor.execute("SELECT min(id), max(id) FROM cases_case")
-        return cursor.fetchone()
+        case_range = cursor.fetchone()
+        cursor.execute(
+            f"SELECT c.id, h.history_id, h.client_type_id FROM cases_case c "  # noqa: S608
+            f"JOIN {history._meta.db_table} h ON h.id = c.person_id"
+        )
+        as_at = {case: (row, client_type) for case, row, client_type in cursor.fetchall()}
+    return case_range, as_at
 
 
-def forms(total, rng, case_range, practitioners):
+def forms(total, rng, case_range, as_at, practitioners):
     types = list(FormType.objects.filter(has_cld_section=True).order_by("code"))
     versions = {t.pk: t.current_version() for t in types}
     blocks = {}
@@ -248,6 +262,13 @@ def forms(total, rng, case_range, practitioners):
         "cld_review_reason_id",
         "cld_review_outcomes_id",
         "cld_non_eligible_needs",
+        # what the action keeps when a form is set Complete (cld/block.py, CldBlock.on_complete)
+        "cld_event_end",
+        "cld_person_as_at_id",
+        "cld_client_type_id",
+        "cld_linked_person_1",
+        "cld_linked_person_2",
+        "cld_linked_person_3",
     ]
 
     def rows():
@@ -273,6 +294,7 @@ def forms(total, rng, case_range, practitioners):
                 else rng.choice(["Assessment", "Request", "Review"])
             )
             answers, _context = blocks[form_type.pk]
+            kept, person_type = as_at[case] if completed else (None, None)
             yield (
                 case,
                 form_type.pk,
@@ -301,6 +323,12 @@ def forms(total, rng, case_range, practitioners):
                 rng.choice(pick["route_of_access"]) if kind == "Request" else None,
                 rng.choice(pick["review_reason"]) if kind == "Review" else None,
                 rng.choice(pick["review_outcomes_achieved"]) if kind == "Review" else None,
+                "",
+                timezone.localtime(completed).date() if completed else None,
+                kept,
+                (form_type.cld_client_type_id or person_type) if completed else None,
+                "",
+                "",
                 "",
             )
 
@@ -378,9 +406,9 @@ def main():
         fifty_question_type()
         practitioners = staff()
         log("staff: 300 practitioners, 20 managers")
-        case_range = people_and_cases(total_people, rng, practitioners)
+        case_range, as_at = people_and_cases(total_people, rng, practitioners)
         log(f"people and cases: {total_people:,}")
-        count = forms(total_forms, rng, case_range, practitioners)
+        count = forms(total_forms, rng, case_range, as_at, practitioners)
         log(f"forms: {count:,}")
     with connection.cursor() as cursor:
         # Statistics for the planner, and the visibility map that lets index-only scans skip the table.

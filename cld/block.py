@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
-from django.db.models import BigIntegerField, Subquery
+from django.db.models import BigIntegerField
 from django.utils import timezone
 
 from caredirector.prepared import Param, Prepared
@@ -340,14 +340,21 @@ class CldBlock(FormBlock):
         return {"rules": block_form.context.browser_rules(), "completeness": completeness(block_form.context, form)}
 
     def on_complete(self, form):
-        """Keep the person's history row as it stood at the end of the event's day (the newest row up to then): the
-        extract writes their client type, support reason, accommodation, employment, carer, funding and postcode
-        from it, as they were at the event."""
-        end = form.cld_event_end or timezone.localdate()
-        person = Case.objects.filter(pk=form.case_id).values("person_id")
-        history = Person.history.filter(id=Subquery(person), history_date__date__lte=end)
-        newest = history.order_by("-history_date", "-history_id")
-        form.cld_person_as_at_id = newest.values_list("history_id", flat=True).first()
+        """Keep what the extract writes of the event as it stood when the event ended: its end date (the day it is
+        set Complete, when none was entered), the person's history row of then (their client type, support reason,
+        accommodation, employment, carer, funding and postcode), and the event's Client Type (the form type's, for a
+        carers' form, else the person's then), with the adults they cared for (as many as recorded, else as many as are
+        linked, and the first three linked)."""
+        if form.cld_event_end is None:
+            form.cld_event_end = timezone.localdate()
+        kept = person_as_at(Case.objects.values_list("person_id", flat=True).get(pk=form.case_id), form.cld_event_end)
+        form.cld_person_as_at_id = kept.history_id
+        form.cld_client_type_id = form.form_type.cld_client_type_id or kept.client_type_id
+        links = Person.cares_for.through.objects.filter(from_person_id=kept.id)
+        linked = sorted(links.values_list("to_person__la_person_id", flat=True))  # code point order, as in the file
+        known = kept.adults_cared_for
+        form.cld_adults_cared_for = known if known is not None else (len(linked) or None)
+        form.cld_linked_person_1, form.cld_linked_person_2, form.cld_linked_person_3 = (linked + ["", "", ""])[:3]
 
     def refusal(self, form):
         errors = event_date_errors(form.cld_event_start, form.cld_event_end)
@@ -370,3 +377,15 @@ class CldBlock(FormBlock):
             columns[name] = value
         columns["cld_event_description"] = form.cld_event_description
         return columns, cleared
+
+
+def person_as_at(person_id, day):
+    """The person's history row as it stood at the end of `day`: the newest row up to then; for a person recorded
+    after it, their first row; for a person loaded without history, a row made now from their record."""
+    history = Person.history.filter(id=person_id)
+    kept = history.filter(history_date__date__lte=day).order_by("-history_date", "-history_id").first()
+    kept = kept or history.order_by("history_date", "history_id").first()
+    if kept is None:
+        person = Person.objects.get(pk=person_id)
+        kept = Person.history.bulk_history_create([person], default_change_reason="Recorded for a CLD event")[0]
+    return kept

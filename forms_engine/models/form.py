@@ -195,6 +195,24 @@ class Form(models.Model):
         editable=False,
     )
 
+    # The event's Client Type, kept with the history row: the form type's (a carers' form), else the person's then.
+    cld_client_type = models.ForeignKey(
+        "codes.CodeValue",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"code_list__key": "client_type"},
+        verbose_name="Client Type of the event",
+        editable=False,
+    )
+    # The adults the person cared for when the event ended (for a carer's event): how many, and the LA Person IDs of
+    # the first three known to the council, in code point order; kept with the history row.
+    cld_adults_cared_for = models.PositiveSmallIntegerField("No. of adults being cared for", null=True, editable=False)
+    cld_linked_person_1 = models.CharField("Adult 1 Linked Person ID", max_length=40, blank=True, editable=False)
+    cld_linked_person_2 = models.CharField("Adult 2 Linked Person ID", max_length=40, blank=True, editable=False)
+    cld_linked_person_3 = models.CharField("Adult 3 Linked Person ID", max_length=40, blank=True, editable=False)
+
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = FormQuerySet.as_manager()
 

@@ -106,7 +106,61 @@ def test_a_person_with_no_history_before_the_event_exports_their_record(practiti
     person = PersonFactory(accommodation_status=code("accommodation_status", "Tenant"))
     person.history.all().delete()
     form = request_on(person, "ot-conversation-record", practitioner)
+    kept = Form.objects.get(pk=form.pk).cld_person_as_at
+    assert kept is not None and kept.history_change_reason == "Recorded for a CLD event"  # made from the record
+    assert person.history.count() == 1
     assert extract_rows()[form.reference]["Accommodation Status"] == Labels(2)(person.accommodation_status_id)
+
+
+def test_a_person_recorded_after_the_event_exports_their_first_history_row(practitioner):
+    tenant, owner = (
+        code("accommodation_status", "Tenant"),
+        code("accommodation_status", "Owner occupier or shared ownership scheme"),
+    )
+    person = PersonFactory(accommodation_status=tenant)
+    _dated_history(person, at("2026-07-01"))  # recorded after the event ended (2026-06-03): migrated in later
+    person.accommodation_status = owner
+    person.save()
+    form = request_on(person, "ot-conversation-record", practitioner)
+    assert extract_rows()[form.reference]["Accommodation Status"] == Labels(2)(tenant.pk)
+
+
+def test_the_adults_a_carer_cared_for_are_kept_when_the_event_ends(practitioner):
+    carer = PersonFactory(client_type=code("client_type", "Unpaid carer"), adults_cared_for=None)
+    ann, bob, cy = (PersonFactory(la_person_id=f"LA-{name}") for name in ("ANN", "BOB", "CY"))
+    carer.cares_for.add(bob, ann)
+    form = request_on(carer, "carers-conversation-record", practitioner)
+    carer.cares_for.remove(ann)  # after the event: the file still says whom they cared for then
+    carer.cares_for.add(cy)
+    carer.adults_cared_for = 4
+    carer.save()
+    row = extract_rows()[form.reference]
+    assert row["No. of adults being cared for"] == "2"
+    assert [row[f"Adult {n} Linked Person_ID"] for n in (1, 2, 3)] == ["LA-ANN", "LA-BOB", ""]
+
+
+def test_an_event_set_complete_without_an_end_date_ends_that_day(practitioner):
+    from cld.models import CldField, CldFieldRule
+
+    form_type = FormType.objects.get(code="ot-conversation-record")
+    CldFieldRule.objects.filter(form_type=form_type, field=CldField.EVENT_END).update(required=False)
+    person = PersonFactory()
+    form = actions.create_form(
+        case=CaseFactory(person=person), form_type=form_type, responsible_user=practitioner, by=practitioner
+    )
+    Form.objects.filter(pk=form.pk).update(
+        cld_event_type=code("event_type", "Request"),
+        cld_route_of_access=code("route_of_access", "Community / Other route"),
+        cld_long_term_support="No",
+    )
+    form.refresh_from_db()
+    assert form.cld_event_end is None
+    form = actions.complete_form(
+        form=form, answers=required_answers(form.version), revision=form.revision, by=practitioner
+    )
+    assert form.cld_event_end == timezone.localdate()
+    today = Period(timezone.localdate(), timezone.localdate())
+    assert form.reference in extract_rows(today)
 
 
 def test_no_of_adults_cared_for_counts_every_linked_adult_beyond_three(practitioner):
