@@ -177,6 +177,16 @@ def make_form(*, status="in_progress", case=None, form_type=None, responsible_us
     )
 
 
+def keep_event_values(form):
+    """Keep on a form what its blocks keep when the action sets it Complete (the CLD event's end, the person then),
+    for a test that sets it Complete by hand."""
+    from forms_engine.blocks import blocks_for
+
+    for block in blocks_for(form.form_type):
+        block.on_complete(form)
+    form.save()
+
+
 def bulk_forms(count, *, status, form_type, responsible_user, case=None, completed_days_ago=0, returned=False):
     """Insert many forms at once in a given state (for counting and query-budget tests), bypassing the actions."""
     import datetime as _dt
@@ -204,6 +214,8 @@ def bulk_forms(count, *, status, form_type, responsible_user, case=None, complet
             closed_at=completed if closed else None,
             closed_by_name="Bulk Manager" if closed else "",
             returned_reason="Please add more detail." if returned else "",
+            # what the CLD block keeps when the action sets a form Complete: the event ended that day
+            cld_event_end=timezone.localdate(completed) if completed and form_type.has_cld_section else None,
         )
         for _ in range(count)
     ]

@@ -19,6 +19,7 @@ from tests.factories import (
     CaseFactory,
     PersonFactory,
     UserFactory,
+    keep_event_values,
     make_form,
     required_answers,
 )
@@ -348,10 +349,11 @@ def test_postgresql_copy_writes_what_python_writes(council, practitioner, monkey
             method=code("method_of_assessment", "Service user only"),
             caring_hours=0,
         )
-        Form.objects.filter(pk=form.pk).update(
-            status="complete",
-            completed_at=timezone.make_aware(datetime.datetime.fromisoformat(f"{completed}T00:00:00")),
-        )
+        # set Complete at local midnight (across the clocks changing), what the action keeps kept
+        form.cld_event_end = datetime.date.fromisoformat(completed)
+        keep_event_values(form)
+        midnight = timezone.make_aware(datetime.datetime.fromisoformat(f"{completed}T00:00:00"))
+        Form.objects.filter(pk=form.pk).update(status="complete", completed_at=midnight)
     late = Form.objects.aggregate(Max("pk"))["pk__max"] + 10_000_000
     Form.objects.filter(pk=form.pk).update(id=late)
     period = Period(*(datetime.date.fromisoformat(day) for day in PERIOD))
