@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check-migrations serve-production bench clean
+.PHONY: run test lint format check-migrations serve-production worker bench clean
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ serve-production: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput
 	$(VENV)/bin/gunicorn caredirector.wsgi --workers $${WEB_CONCURRENCY:-2} --bind $(HOST):$(PORT)
+
+## A worker of the job queue (PostgreSQL): takes the CLD extract runs; start as many as wanted, on any machine
+worker: $(VENV)/.runtime
+	$(PY) manage.py procrastinate worker --queues extracts
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -72,7 +72,10 @@ class Side:
 
 class Gunicorn:
     def __init__(self, side, port, workers=2):
-        self.env = django_env(side.url, STATIC_ROOT=tempfile.mkdtemp())
+        # the CLD extract runs' files: shared with the queue's worker (queued_run_timing)
+        self.env = django_env(
+            side.url, STATIC_ROOT=tempfile.mkdtemp(), CLD_LA_CODE="384", MEDIA_ROOT=tempfile.mkdtemp()
+        )
         sh([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=side.root, env=self.env)
         self.port = port
         self.process = subprocess.Popen(  # noqa: S603 - our own server, on loopback
@@ -347,6 +350,97 @@ def extract_timing(side):
         "growth_mb": growth_mb,
         "full_seconds": full_seconds,
         "full_growth_mb": full_growth_mb,
+    }
+
+
+def queued_run_timing(side, timeout=1800):
+    """A CLD extract run of every event queued from the CLD Extract page, one worker taking it: how long the page
+    took to queue it, how the page answered while the run went on, and how long the run took."""
+    import http.client
+
+    server = side.server
+    headers = {"Cookie": f"sessionid={side.info['data_team_session']}; csrftoken={CSRF}", "X-CSRFToken": CSRF}
+
+    def request(method, path, body=None):
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        extra = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
+        started = time.perf_counter()
+        connection.request(method, path, body=body, headers={**headers, **extra})
+        response = connection.getresponse()
+        data = response.read()
+        connection.close()
+        return response, data, (time.perf_counter() - started) * 1000
+
+    worker = subprocess.Popen(  # noqa: S603 - our own worker, on loopback
+        [PY, "manage.py", "procrastinate", "worker", "--queues", "extracts"],
+        cwd=side.root,
+        env=server.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        body = urllib.parse.urlencode({"start": "2000-01-01", "end": "2100-12-31", "release": "2"})
+        response, _data, queue_ms = request("POST", "/cld/extract/", body)
+        run_page = response.getheader("Location")
+        if response.status != 302 or not run_page:
+            raise RuntimeError(f"the CLD Extract page did not queue a run: {response.status}")
+        progress_path = run_page + "progress/"
+        page_ms, run_page_ms, progress_ms, errors = [], [], [], 0
+        deadline = time.monotonic() + timeout
+        state = "queued"
+        while state in ("queued", "running") and time.monotonic() < deadline:
+            for path, into in (("/cld/extract/", page_ms), (run_page, run_page_ms)):
+                response, _data, ms = request("GET", path)
+                errors += response.status != 200
+                into.append(ms)
+            response, data, ms = request("GET", progress_path)
+            progress_ms.append(ms)
+            state = json.loads(data)["state"]
+            time.sleep(0.5)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    run_id = run_page.rstrip("/").rsplit("/", 1)[-1]
+    row = (
+        sh(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-d",
+                side.database,
+                "-tAF",
+                "|",
+                "-c",
+                "SELECT state, rows_done, extract(epoch FROM finished_at - started_at), "
+                f"extract(epoch FROM finished_at - requested_at), extract_size, report_size FROM cld_extractrun "
+                f"WHERE id = {int(run_id)}",
+            ]
+        )
+        .stdout.strip()
+        .split("|")
+    )
+
+    def quantile(values, q):
+        return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else (values[0] if values else 0)
+
+    return {
+        "state": row[0],
+        "rows": int(row[1]),
+        "run_seconds": float(row[2] or 0),
+        "queued_to_done_seconds": float(row[3] or 0),
+        "extract_mb": int(row[4] or 0) / 2**20,
+        "report_mb": int(row[5] or 0) / 2**20,
+        "queue_ms": queue_ms,
+        "page_requests": len(page_ms),
+        "page_p50": statistics.median(page_ms) if page_ms else 0,
+        "page_max": max(page_ms, default=0),
+        "run_page_p50": statistics.median(run_page_ms) if run_page_ms else 0,
+        "run_page_max": max(run_page_ms, default=0),
+        "progress_p95": quantile(progress_ms, 95),
+        "errors": errors,
     }
 
 

@@ -37,6 +37,20 @@ def session_for(username):
     return store.session_key
 
 
+def data_team_user():
+    """The benchmark's data team member (the seed's staff are practitioners and managers), made once."""
+    from django.contrib.auth.models import Group
+
+    from accounts import roles
+
+    user, made = User.objects.get_or_create(
+        username="bench_data_team", defaults={"first_name": "Bench", "last_name": "Data"}
+    )
+    if made:
+        user.groups.add(Group.objects.get(name=roles.DATA_TEAM))
+    return user.username
+
+
 def main():
     today = timezone.localdate()
     fifty = FormType.objects.get(code=SEED_FIFTY)
@@ -56,6 +70,7 @@ def main():
     info = {
         "practitioner_session": session_for("bench_practitioner0"),
         "manager_session": session_for("bench_manager0"),
+        "data_team_session": session_for(data_team_user()),
         "list_query": "age=11%2B",
         "deep_cursor": encode(deep.completed_at, deep.pk),
         "case": typical,

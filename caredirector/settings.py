@@ -1,5 +1,6 @@
 """Settings for the case-recording app, driven by environment variables (see README, "Configuration")."""
 
+import copy
 from pathlib import Path
 
 import dj_database_url
@@ -128,6 +129,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = DB_PREPARE_THRESHOLD
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Jobs ---------------------------------------------------------------------------------------------------------
+# Long work (a CLD extract run) goes on a queue in PostgreSQL: procrastinate keeps the jobs in the database, and any
+# number of workers (`manage.py procrastinate worker`, on any machine) take them. Its tables are PostgreSQL's: on
+# SQLite a run is done at once, in the request that asks for it.
+JOBS_QUEUED = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if JOBS_QUEUED:
+    INSTALLED_APPS.append("procrastinate.contrib.django")
+    # A run reports its progress on a connection of its own, outside the long transaction that reads its rows.
+    DATABASES["progress"] = {**copy.deepcopy(DATABASES["default"]), "TEST": {"MIRROR": "default"}}
+PROCRASTINATE_WORKER_DEFAULTS = {"queues": ["extracts"], "concurrency": 1}
+
 # --- Users and sessions -------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.RoleBackend"]
@@ -165,6 +177,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded and produced files (the CLD extract runs' files): Django's storage API, on this disk by default; an object
+# store is a STORAGES setting, not a code change. Not served as static: downloads go through a view that checks.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings with test-only speed and serving tweaks."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 
@@ -17,3 +19,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Nothing is collected in tests; the finders serve static files.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# The CLD extract runs' files: a folder of this test session's own (a worker process it starts is given the same).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="caredirector-test-media-"))

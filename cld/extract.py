@@ -175,18 +175,6 @@ def header_line():
     return buffer.getvalue()
 
 
-def stream_csv_bytes(period, labels):
-    """The extract as an iterator of UTF-8 CSV bytes, header first; refused at once without a valid LA Code."""
-    la_code()
-    return _stream(period, labels)
-
-
-def _stream(period, labels):
-    yield header_line().encode()
-    for data, _rows in _csv_chunks(period, labels):
-        yield data
-
-
 def write_csv(period, release, csv_file):
     """Write the extract alone (no data-quality checks) to a text file; return the number of event rows."""
     labels = Labels(release)
@@ -245,6 +233,8 @@ def run_extract(period, release, *, csv_file=None, dq_file=None, progress=None, 
     if dq_writer:
         dq_writer.writerow(DQ_HEADERS)
     total = in_period(period).count() if progress else None
+    if progress:
+        progress(0, total)
     flags = []
     # One transaction: on PostgreSQL the server-side cursor reads one snapshot, so the file is consistent.
     with transaction.atomic():
@@ -264,8 +254,6 @@ def run_extract(period, release, *, csv_file=None, dq_file=None, progress=None, 
                 progress(summary.rows, total)
         if record_flags and flags:
             _record_flags(flags)
-    if progress and summary.rows == 0:
-        progress(0, 0)
     summary.name_responsible_users()
     return summary
 

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from codes.models import CodeValue
 
@@ -138,3 +140,85 @@ class CldConditionalRule(models.Model):
     def __str__(self):
         effect, field, when = self.get_effect_display(), self.get_field_display(), self.get_when_field_display()
         return f"{effect}: {field} when {when} is {self.when_value}"
+
+
+def run_file_path(run, filename):
+    return f"cld-runs/{run.period_start:%Y}/{run.pk}/{filename}"
+
+
+class ExtractRun(models.Model):
+    """One run of the CLD extract: who asked, for which period and release, what it found, and the exact files.
+
+    A run is queued, taken by a worker (or done at once where there is no queue), and ends done or failed; its files
+    are saved to storage only once whole, so a run that did not finish offers none.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    ACTIVE = (State.QUEUED, State.RUNNING)
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=20, default="page", editable=False, help_text="page or command")
+    output = models.CharField(
+        "written to", max_length=500, blank=True, help_text="For a run of manage.py cld_extract: the file it wrote."
+    )
+    period_start = models.DateField("reporting period start")
+    period_end = models.DateField("reporting period end")
+    release = models.PositiveSmallIntegerField("specification release")
+    la_code = models.CharField("LA Code", max_length=3)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    failure = models.TextField("why it failed", blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows_expected = models.PositiveIntegerField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    forms_failing = models.PositiveIntegerField(null=True, blank=True)
+    rows_by_event_type = models.JSONField(default=dict, blank=True)
+    failures_by_field = models.JSONField(default=dict, blank=True)
+    warnings = models.JSONField(default=dict, blank=True)
+    worst_forms = models.JSONField(default=list, blank=True)
+    extract_file = models.FileField(upload_to=run_file_path, blank=True, max_length=200)
+    extract_sha256 = models.CharField("extract SHA-256", max_length=64, blank=True)
+    extract_size = models.PositiveBigIntegerField("extract bytes", null=True, blank=True)
+    report_file = models.FileField(upload_to=run_file_path, blank=True, max_length=200)
+    report_sha256 = models.CharField("data-quality report SHA-256", max_length=64, blank=True)
+    report_size = models.PositiveBigIntegerField("data-quality report bytes", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["period_start", "period_end", "release", "-requested_at"])]
+        constraints = [
+            # One run of a period and release at a time, whatever the number of web servers and workers.
+            models.UniqueConstraint(
+                fields=["period_start", "period_end", "release"],
+                condition=Q(state__in=["queued", "running"]),
+                name="one_active_extract_run_per_period",
+            ),
+            models.CheckConstraint(condition=~Q(state="done") | ~Q(extract_sha256=""), name="a_done_run_has_its_file"),
+        ]
+
+    def __str__(self):
+        return f"CLD extract run {self.pk}: {self.period_start} to {self.period_end}, Release {self.release}"
+
+    def get_absolute_url(self):
+        return reverse("cld:run", args=[self.pk])
+
+    @property
+    def active(self):
+        return self.state in self.ACTIVE
+
+    @property
+    def rows(self):
+        return sum(self.rows_by_event_type.values()) if self.rows_by_event_type else self.rows_done
+
+    @property
+    def failures(self):
+        return sum(self.failures_by_field.values())

@@ -77,6 +77,11 @@ def app_urls(sample_kwargs, skip_namespaces=("admin",)):
     yield from walk(get_resolver().url_patterns, "", None)
 
 
+def cld_routes(run_pk=1):
+    """app_urls' sample for the URLs of a CLD extract run (`run_pk` need not exist where the answer comes first)."""
+    return {"cld": {"pk": run_pk, "kind": "extract"}}
+
+
 def case_routes(case_pk):
     """app_urls' sample for the URLs of a case's forms, which forms_engine routes beside the forms' own."""
     return {name: {"pk": case_pk} for name in ("forms:case-forms", "forms:form-new")}

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts import roles
-from tests.conftest import app_urls, signed_in
+from tests.conftest import app_urls, cld_routes, signed_in
 from tests.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ PUBLIC = {"login", "healthz"}
 
 @pytest.fixture
 def sample_kwargs():
-    return {"pk": CaseFactory().pk}
+    return {"pk": CaseFactory().pk, **cld_routes()}
 
 
 def test_every_page_redirects_anonymous_users_to_login(client, sample_kwargs):

@@ -142,9 +142,7 @@ def test_cld_extract_page_never_fails(data_team, body):
     client = Client()
     client.force_login(data_team)
     response = client.post(reverse("cld:extract"), body)
-    assert response.status_code == 200
-    if response.streaming:
-        b"".join(response.streaming_content)
+    assert response.status_code in (200, 302)  # the errors beside the fields, or the run queued
 
 
 @FUZZ

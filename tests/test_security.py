@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import LoginThrottle
 from forms_engine.models import Form
-from tests.conftest import PASSWORD, app_urls, case_routes
+from tests.conftest import PASSWORD, app_urls, case_routes, cld_routes
 from tests.factories import CaseFactory, make_form
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,7 @@ def test_idle_timeout_is_a_setting(settings):
 
 
 def state_changing_requests(form, case):
-    yield from app_urls({"cases": {"pk": case.pk}, "forms": {"pk": form.pk}, **case_routes(case.pk)})
+    yield from app_urls({"cases": {"pk": case.pk}, "forms": {"pk": form.pk}, **case_routes(case.pk), **cld_routes()})
 
 
 def test_csrf_is_enforced_on_every_state_changing_request(practitioner, manager):
@@ -139,7 +139,8 @@ def test_history_cannot_be_edited_or_deleted_in_the_admin(client, form_admin, pr
 def test_no_url_lets_a_practitioner_delete_a_form(client, practitioner):
     form = make_form(responsible_user=practitioner)
     client.force_login(practitioner)
-    for _name, path in app_urls({"cases": {"pk": form.case_id}, "forms": {"pk": form.pk}, **case_routes(form.case_id)}):
+    samples = {"cases": {"pk": form.case_id}, "forms": {"pk": form.pk}, **case_routes(form.case_id), **cld_routes()}
+    for _name, path in app_urls(samples):
         client.delete(path)
         client.post(path, {"action": "delete", "delete": "1"})
     assert Form.objects.filter(pk=form.pk).exists()

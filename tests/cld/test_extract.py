@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cld.events import HEADERS, Period
 from cld.extract import run_extract
+from cld.models import ExtractRun
 from codes.models import CodeValue
 from forms_engine import actions
 from forms_engine.models import CldQualityFlag, Form, FormType
@@ -280,23 +281,25 @@ def test_failure_half_way_leaves_no_partial_file(council, tmp_path, monkeypatch)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_web_download_streams_the_same_file(client, data_team, council):
+def test_the_page_runs_the_extract_and_offers_the_same_file(client, data_team, council, settings):
+    settings.JOBS_QUEUED = False  # done in the request, as on SQLite (tests/cld/test_run_queue.py: the queue)
     client.force_login(data_team)
-    response = client.post(
-        reverse("cld:extract"), {"start": PERIOD[0], "end": PERIOD[1], "release": 2, "action": "csv"}
-    )
-    assert response.streaming and response["Content-Disposition"].startswith("attachment;")
-    assert b"".join(response.streaming_content).decode() == golden(council).replace("\n", "\r\n")
-    report = client.post(reverse("cld:extract"), {"start": PERIOD[0], "end": PERIOD[1], "release": 2, "action": "dq"})
+    response = client.post(reverse("cld:extract"), {"start": PERIOD[0], "end": PERIOD[1], "release": 2})
+    run = ExtractRun.objects.get()
+    assert response.status_code == 302 and response.url == run.get_absolute_url()
+    download = client.get(reverse("cld:run-file", args=[run.pk, "extract"]))
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert b"".join(download.streaming_content).decode() == golden(council).replace("\n", "\r\n")
+    report = client.get(reverse("cld:run-file", args=[run.pk, "report"]))
     rows = list(csv.DictReader(io.StringIO(b"".join(report.streaming_content).decode())))
     assert len(rows) == 4 and rows[3]["Client Funding Status"] == "Failed: Blank (Mandatory)"
 
 
-def test_web_summary_and_my_forms_flag(client, data_team, practitioner, council):
+def test_web_summary_and_my_forms_flag(client, data_team, practitioner, council, settings):
+    settings.JOBS_QUEUED = False
     client.force_login(data_team)
-    html = client.post(
-        reverse("cld:extract"), {"start": PERIOD[0], "end": PERIOD[1], "release": 2, "action": "check"}
-    ).content.decode()
+    response = client.post(reverse("cld:extract"), {"start": PERIOD[0], "end": PERIOD[1], "release": 2})
+    html = client.get(response.url).content.decode()
     assert "4 event rows; 1 failure in 1 form." in html
     assert '<th scope="row">Assessment</th><td class="text-end">2</td>' in html
     assert '<th scope="row">Client Funding Status</th><td class="text-end">1</td>' in html
@@ -374,22 +377,3 @@ def test_postgresql_copy_writes_what_python_writes(council, practitioner, monkey
         assert [dora_row[f"Adult {n} Linked Person_ID"] for n in (1, 2, 3)] == ["B7", "a10", "b7"]
         # four linked adults: all counted, the first three named
         assert dora_row["No. of adults being cared for"] == "4" and dora_row["Total Hrs Caring per week"] == "0"
-
-
-def test_a_download_abandoned_half_way_ends_its_transaction_and_leaves_the_connection_usable(council, monkeypatch):
-    """The file is read in one transaction (one snapshot, on either database); a browser that stops reading closes
-    the stream mid-way, which ends that transaction (on PostgreSQL, cancelling the COPY) so the next query works."""
-    from cld import extract
-    from cld.events import Labels
-    from cld.extract import stream_csv_bytes
-
-    monkeypatch.setattr(extract, "COPY_CHUNK", 1)  # hand over each row as it comes: stop after the first
-    period = Period(*(datetime.date.fromisoformat(day) for day in PERIOD))
-    depth = len(connection.savepoint_ids)
-    stream = stream_csv_bytes(period, Labels(2))
-    assert next(stream).startswith(b"LA Code,")
-    assert next(stream).count(b"\r\n") == 1  # one row of four
-    assert len(connection.savepoint_ids) == depth + 1  # inside the extract's transaction
-    stream.close()
-    assert len(connection.savepoint_ids) == depth and not connection.needs_rollback
-    assert Form.objects.filter(pk=council["A"].pk).exists()

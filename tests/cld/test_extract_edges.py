@@ -171,13 +171,12 @@ def test_the_page_refuses_without_an_la_code_and_says_so(client, data_team, sett
 
 
 def test_the_extract_functions_refuse_on_their_own(settings):
-    from cld.events import ExtractError, Labels
-    from cld.extract import stream_csv_bytes, write_csv
+    from cld.events import ExtractError
+    from cld.extract import write_csv
 
     settings.CLD_LA_CODE = " "
     period = Period(datetime.date(2026, 4, 1), datetime.date(2026, 9, 30))
     for call in (
-        lambda: stream_csv_bytes(period, Labels(2)),
         lambda: write_csv(period, 2, io.StringIO()),
         lambda: run_extract(period, 2, csv_file=io.StringIO()),
     ):

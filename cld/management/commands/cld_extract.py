@@ -6,9 +6,11 @@ import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from cld.events import ExtractError, Period
 from cld.extract import run_extract, write_csv
+from cld.runs import HashingFile, record_command_run
 
 
 def dq_path(output):
@@ -37,18 +39,21 @@ class Command(BaseCommand):
             period = Period(_date(options["start"], "--start"), _date(options["end"], "--end"))
             release = int(options["release"]) if options["release"].isdigit() else options["release"]
             output = Path(options["output"])
+            started = timezone.now()
             if options["extract_only"]:
-                rows = self._write(output, lambda files: write_csv(period, release, files[0]))
+                rows, files = self._write(output, lambda files: write_csv(period, release, files[0]))
+                record_command_run(period, release, output, started, files, rows=rows)
                 self.stdout.write(f"Wrote {rows} event rows to {output}.")
                 return
             report = dq_path(output)
-            summary = self._write(
+            summary, files = self._write(
                 output,
                 report,
                 lambda files: run_extract(
                     period, release, csv_file=files[0], dq_file=files[1], progress=self._progress
                 ),
             )
+            record_command_run(period, release, output, started, files, summary=summary)
         except ExtractError as error:
             raise CommandError(str(error), returncode=2) from None
         except OSError as error:
@@ -72,11 +77,11 @@ class Command(BaseCommand):
                 os.close(handle)
                 temporary.append(Path(name))
             with contextlib.ExitStack() as stack:
-                files = [stack.enter_context(open(p, "w", newline="", encoding="utf-8")) for p in temporary]  # noqa: SIM115
+                files = [stack.enter_context(HashingFile(path)) for path in temporary]
                 result = write(files)
             for path, target in zip(temporary, targets, strict=True):
                 os.replace(path, target)
-            return result
+            return result, files
         finally:
             for path in temporary:
                 path.unlink(missing_ok=True)

@@ -1,0 +1,33 @@
+// The CLD extract run page: while the run is queued or running, ask the server where it has got to every two
+// seconds and move the progress bar; when it has ended, load the page again to show what it found.
+(function () {
+  "use strict";
+  var section = document.getElementById("run-progress");
+  if (!section) return;
+  var bar = document.getElementById("run-bar");
+  var label = document.getElementById("run-bar-label");
+  var address = section.getAttribute("data-progress-url");
+
+  function show(progress) {
+    if (progress.state !== "queued" && progress.state !== "running") {
+      window.location.reload();
+      return;
+    }
+    if (progress.state === "running" && progress.rows_expected !== null) {
+      bar.max = Math.max(progress.rows_expected, 1);
+      bar.value = progress.rows_done;
+      bar.textContent = progress.rows_done + " rows";
+      label.textContent = "Rows checked: " + progress.rows_done + " of " + progress.rows_expected;
+    }
+    window.setTimeout(ask, 2000);
+  }
+
+  function ask() {
+    fetch(address, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (progress) { if (progress) show(progress); })
+      .catch(function () { window.setTimeout(ask, 5000); });
+  }
+
+  window.setTimeout(ask, 1000);
+})();
