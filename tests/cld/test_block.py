@@ -222,13 +222,39 @@ def test_financial_assessment_clears_event_outcome_and_method(client, practition
         form,
         status="complete",
         **assessment(
-            assessment_type=code("assessment_type", "Financial Assessment"),
+            assessment_type=code("assessment_type", "Financial assessment"),
             event_outcome=code("event_outcome", "NFA: Other"),
         ),
     )
     form.refresh_from_db()
     assert form.status == "complete"
     assert form.cld_event_outcome is None and form.cld_method is None
+
+
+def test_release_2_wording_of_financial_assessment_and_impairment_severity(client, practitioner):
+    """Release 2 offers "Financial assessment" (the Release 1 "Financial Assessment" maps to it, and the rules that
+    hide Event Outcome and Method hold for both) and one form of "severity unknown" in both impairment lists."""
+    from cld.events import Labels
+    from cld.models import CldConditionalRule
+    from codes.models import CodeValue
+
+    old, new = (
+        CodeValue.objects.get(code_list__key="assessment_type", label=label)
+        for label in ("Financial Assessment", "Financial assessment")
+    )
+    assert (old.replaced_by, old.selectable, new.selectable, new.in_release_1) == (new, False, True, False)
+    assert Labels(2)(old.pk) == "Financial assessment" and Labels(1)(new.pk) == "Financial Assessment"
+    hides = lambda value: set(CldConditionalRule.objects.filter(when_value=value).values_list("field", "effect"))  # noqa: E731
+    assert hides(new) == hides(old) == {("event_outcome", "hide"), ("method", "hide")}
+    form = new_form("adult-interim-support-plan", practitioner)
+    client.force_login(practitioner)
+    page = client.get(form.get_absolute_url()).content.decode()
+    assert f'value="{new.pk}"' in page and f'value="{old.pk}"' not in page
+    unknown = CodeValue.objects.filter(label__icontains="severity unknown", selectable=True)
+    assert sorted(unknown.values_list("label", flat=True)) == [
+        "Hearing impairment: severity unknown",
+        "Visual impairment: severity unknown",
+    ]
 
 
 def test_review_reason_preselected_planned_on_carer_review(client, practitioner):
