@@ -48,7 +48,8 @@ REVIEW = {
     "Method of Review": "Service user only",
     "Client Funding Status": "Fully social care funded",
 }
-FINANCIAL = {"Assessment Type": "Financial Assessment", "Event Outcome": "", "Method of Assessment": ""}
+# A Release 2 row (the report checks the file as written: Release 1's "Financial Assessment" is written so in Release 2)
+FINANCIAL = {"Assessment Type": "Financial assessment", "Event Outcome": "", "Method of Assessment": ""}
 CARER = {"Client Type": "Unpaid carer", "Primary Support Reason": "Social support: Support to unpaid carer"}
 
 

@@ -203,7 +203,9 @@ def test_decision_table_agrees_with_field_states_everywhere():
     context = context_for("adult-care-and-support-plan-review")
     table = decision_table(context.rules, context.conditions, sorted(context.event_type_ids.values()))
     assert table["triggers"] == ["assessment_type", "review_reason"]
-    assert len(table["table"]) == 4 * 2 * 2
+    # Event Type (three, or none) x Assessment Type (any, or either release's Financial assessment, which hide fields)
+    # x Review Reason (any, or Planned, which requires one)
+    assert len(table["table"]) == 4 * 3 * 2
     for key, entry in table["table"].items():
         event, *triggers = key.split("|")
         values = {"event_type": int(event) if event else None}

@@ -180,6 +180,9 @@ def test_runs_are_listed_newest_first_a_page_at_a_time(client, data_team, django
     assert "Page 1 of 2" in page
     with django_assert_num_queries(4):
         client.get(reverse("cld:runs") + "?page=2")
+    with django_assert_num_queries(4):  # session, user, unconfirmed code lists, the latest runs
+        page = client.get(reverse("cld:extract")).content.decode()
+    assert page.count('scope="row"><a href="/cld/extract/runs/') == 5
     with django_assert_num_queries(3):  # session, user, run
         client.get(newest.get_absolute_url())
     with django_assert_num_queries(3):
