@@ -123,5 +123,7 @@ def run_file(request, pk, kind):
     stored = {"extract": extract_run.extract_file, "report": extract_run.report_file}.get(kind)
     if not stored:
         raise Http404("This run kept no such file.")
+    if not stored.storage.exists(stored.name):
+        raise Http404("This run's file is no longer kept.")
     name = stored.name.rsplit("/", 1)[-1]
     return FileResponse(stored.open("rb"), as_attachment=True, filename=name, content_type="text/csv; charset=utf-8")

@@ -78,6 +78,8 @@ def test_a_run_keeps_its_files_with_their_sha256_and_what_it_found(client, data_
     download = client.get(reverse("cld:run-file", args=[run.pk, "extract"]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == expected.getvalue().encode()
     assert 'filename="cld-extract-384-2026-04-01-2026-09-30-r2-run' in download["Content-Disposition"]
+    run.report_file.delete(save=False)  # a file removed from storage (by hand, or a retention policy)
+    assert client.get(reverse("cld:run-file", args=[run.pk, "report"])).status_code == 404
 
 
 def test_one_run_of_a_period_and_release_at_a_time(client, data_team, events):
