@@ -138,7 +138,9 @@ if JOBS_QUEUED:
     INSTALLED_APPS.append("procrastinate.contrib.django")
     # A run reports its progress on a connection of its own, outside the long transaction that reads its rows.
     DATABASES["progress"] = {**copy.deepcopy(DATABASES["default"]), "TEST": {"MIRROR": "default"}}
-PROCRASTINATE_WORKER_DEFAULTS = {"queues": ["extracts"], "concurrency": 1}
+# Two jobs at a time in a worker: a run (one at a time anyway: cld/runs.RUNS_LOCK) and the minute's check for jobs
+# whose worker was lost, which must not wait behind a run.
+PROCRASTINATE_WORKER_DEFAULTS = {"queues": ["extracts"], "concurrency": 2}
 
 # --- Users and sessions -------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

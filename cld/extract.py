@@ -260,7 +260,10 @@ def run_extract(period, release, *, csv_file=None, dq_file=None, progress=None, 
 
 def _record_flags(flags):
     """Keep, for each form just checked, the CLD fields that failed, for the practitioner's My Forms."""
-    CldQualityFlag.objects.filter(form_id__in=[form_id for form_id, _ in flags]).delete()
+    CldQualityFlag.objects.filter(form_id__in=[form_id for form_id, failed in flags if not failed]).delete()
     CldQualityFlag.objects.bulk_create(
-        [CldQualityFlag(form_id=form_id, fields=failed) for form_id, failed in flags if failed]
+        [CldQualityFlag(form_id=form_id, fields=failed) for form_id, failed in flags if failed],
+        update_conflicts=True,  # a flag kept by an earlier run (or one running beside this) is replaced
+        unique_fields=["form"],
+        update_fields=["fields", "checked_at"],
     )

@@ -15,7 +15,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
@@ -27,6 +26,9 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3  # a run whose worker stopped is taken again, up to this many times in all
 PROGRESS_EVERY = 5000  # rows between progress reports
 EXTRACT_TASK = "cld.extract_run"
+# One run at a time, whatever the period and release, across every worker: a run rewrites the forms' quality flags
+# (My Forms), which two runs at once would fight over; others wait their turn, queued.
+RUNS_LOCK = "cld-extract-runs"
 
 
 class RunRefused(Exception):
@@ -35,10 +37,6 @@ class RunRefused(Exception):
     def __init__(self, message, run=None):
         super().__init__(message)
         self.run = run
-
-
-def lock_key(period_start, period_end, release):
-    return f"cld-extract-{period_start}-{period_end}-r{release}"
 
 
 def queue_run(*, period, release, by=None, source="page"):
@@ -59,6 +57,10 @@ def queue_run(*, period, release, by=None, source="page"):
                 release=release,
                 la_code=la,
             )
+            if settings.JOBS_QUEUED:
+                # In the same transaction (procrastinate writes its job through Django's connection): a run is
+                # recorded with its job or not at all.
+                app.configure_task(name=EXTRACT_TASK, allow_unknown=False, lock=RUNS_LOCK).defer(run_id=run.pk)
     except IntegrityError as error:
         active = ExtractRun.objects.filter(
             period_start=period.start, period_end=period.end, release=release, state__in=ExtractRun.ACTIVE
@@ -68,22 +70,10 @@ def queue_run(*, period, release, by=None, source="page"):
             f"A run of this period and release is already {state}: wait for it to finish, then run it again.",
             run=active,
         ) from error
-    if settings.JOBS_QUEUED:
-        key = lock_key(run.period_start, run.period_end, run.release)
-        job = app.configure_task(name=EXTRACT_TASK, lock=key, queueing_lock=key)  # the task: cld/tasks.py
-        transaction.on_commit(lambda: _defer(job, run.pk))
-    else:
+    if not settings.JOBS_QUEUED:
         perform(run.pk)
         run.refresh_from_db()
     return run
-
-
-def _defer(job, run_id):
-    try:
-        job.defer(run_id=run_id)
-    except Exception as error:  # a run that never reaches the queue must not hold its period for ever
-        log.exception("CLD extract run %s could not be queued", run_id)
-        fail(run_id, f"The run could not be queued: {type(error).__name__}: {error}")
 
 
 def _active(run_id):
@@ -98,9 +88,16 @@ def perform(run_id):
     if run.attempts >= MAX_ATTEMPTS:
         fail(run_id, f"The run stopped {run.attempts} times before it finished (its worker was stopped or lost).")
         return
-    _active(run_id).update(
-        state=ExtractRun.State.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1, rows_done=0
+    # The attempt number fences the run: a worker that was thought lost (its job handed to another) and carries on
+    # cannot end the run, for its attempt is no longer the run's.
+    attempt = run.attempts + 1
+    taken = (
+        _active(run_id)
+        .filter(attempts=run.attempts)
+        .update(state=ExtractRun.State.RUNNING, started_at=timezone.now(), attempts=attempt, rows_done=0)
     )
+    if not taken:
+        return  # another worker took the run meanwhile
     try:
         with tempfile.TemporaryDirectory(prefix="cld-run-") as directory:
             names = _names(run)
@@ -123,16 +120,44 @@ def perform(run_id):
                 setattr(run, f"{kind}_sha256", hashing.sha256)
                 setattr(run, f"{kind}_size", hashing.size)
     except ExtractError as error:
-        fail(run_id, f"The extract refused: {error}.")
+        fail(run_id, f"The extract refused: {error}.", attempt=attempt)
         return
     except Exception as error:
         log.exception("CLD extract run %s failed", run_id)
-        fail(run_id, f"The run failed: {type(error).__name__}: {error}")
+        fail(run_id, f"The run failed: {type(error).__name__}: {error}", attempt=attempt)
         return
     run.state = ExtractRun.State.DONE
     run.finished_at = timezone.now()
     _record_summary(run, summary)
-    run.save()
+    if not finish(run, attempt):
+        for kind in ("extract", "report"):
+            getattr(run, f"{kind}_file").delete(save=False)  # the files of an attempt that lost the run
+
+
+DONE_FIELDS = [
+    "state",
+    "finished_at",
+    "rows_done",
+    "rows_expected",
+    "forms_failing",
+    "rows_by_event_type",
+    "failures_by_field",
+    "warnings",
+    "worst_forms",
+    "extract_file",
+    "extract_sha256",
+    "extract_size",
+    "report_file",
+    "report_sha256",
+    "report_size",
+]
+
+
+def finish(run, attempt):
+    """End the run as done, if `attempt` is still its attempt; return whether it was."""
+    values = {name: getattr(run, name) for name in DONE_FIELDS}
+    values["extract_file"], values["report_file"] = run.extract_file.name, run.report_file.name
+    return bool(_active(run.pk).filter(attempts=attempt).update(**values))
 
 
 def record_command_run(period, release, output, started, files, *, rows=None, summary=None):
@@ -172,9 +197,10 @@ def _record_summary(run, summary, rows=None):
     run.worst_forms = [list(entry) for entry in summary.top_forms()]
 
 
-def fail(run_id, reason):
-    """End an unfinished run as failed, with the reason; it offers no file."""
-    _active(run_id).update(state=ExtractRun.State.FAILED, failure=reason, finished_at=timezone.now())
+def fail(run_id, reason, attempt=None):
+    """End an unfinished run as failed, with the reason (if `attempt`, only while that attempt is the run's)."""
+    unfinished = _active(run_id) if attempt is None else _active(run_id).filter(attempts=attempt)
+    unfinished.update(state=ExtractRun.State.FAILED, failure=reason, finished_at=timezone.now())
 
 
 def _names(run):

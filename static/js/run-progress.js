@@ -17,16 +17,27 @@
       bar.max = Math.max(progress.rows_expected, 1);
       bar.value = progress.rows_done;
       bar.textContent = progress.rows_done + " rows";
-      label.textContent = "Rows checked: " + progress.rows_done + " of " + progress.rows_expected;
+      label.textContent = progress.rows_done + " of " + progress.rows_expected + " rows checked.";
     }
     window.setTimeout(ask, 2000);
   }
 
+  function stop(why) {
+    label.textContent = why + " Use Refresh to see how the run stands.";
+  }
+
   function ask() {
-    fetch(address, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.json() : null; })
+    fetch(address, { headers: { Accept: "application/json" }, credentials: "same-origin", redirect: "manual" })
+      .then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (!response.ok || type.indexOf("application/json") !== 0) {
+          stop("The page could not ask how far the run has got (signed out, or no longer allowed).");
+          return null;
+        }
+        return response.json();
+      })
       .then(function (progress) { if (progress) show(progress); })
-      .catch(function () { window.setTimeout(ask, 5000); });
+      .catch(function () { window.setTimeout(ask, 5000); });  // the network: try again
   }
 
   window.setTimeout(ask, 1000);

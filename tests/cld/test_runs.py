@@ -207,3 +207,20 @@ def test_the_command_records_its_run_with_the_files_sha256(tmp_path, events):
     quick = ExtractRun.objects.first()
     assert quick.report_sha256 == "" and quick.rows == 2
     assert quick.extract_sha256 == hashlib.sha256(output.read_bytes()).hexdigest()
+
+
+def test_a_worker_that_lost_its_run_cannot_end_it(events):
+    """A worker thought lost (its job handed to another worker) that carries on: its attempt no longer holds the run,
+    so neither its result nor its failure ends it; the attempt that holds it does."""
+    held = ExtractRun.objects.create(
+        period_start=PERIOD.start, period_end=PERIOD.end, release=2, la_code="384", state="running", attempts=2
+    )
+    result = ExtractRun.objects.get(pk=held.pk)
+    result.state, result.extract_sha256, result.rows_done = "done", "0" * 64, 7
+    assert not runs.finish(result, attempt=1)
+    runs.fail(held.pk, "the first worker's error", attempt=1)
+    held.refresh_from_db()
+    assert (held.state, held.failure, held.rows_done) == ("running", "", 0)
+    assert runs.finish(result, attempt=2)
+    held.refresh_from_db()
+    assert (held.state, held.rows_done) == ("done", 7)

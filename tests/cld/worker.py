@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,13 @@ from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def database_url(db):
+    """The test database's address, with its password where it has one."""
+    user = urllib.parse.quote(db["USER"] or "")
+    password = f":{urllib.parse.quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 class Worker:
@@ -22,7 +30,7 @@ class Worker:
         env = {
             **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)},
             "DJANGO_SETTINGS_MODULE": "caredirector.settings_test",
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+            "DATABASE_URL": database_url(db),
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "CLD_LA_CODE": "384",
         }
