@@ -113,7 +113,6 @@ def perform(run_id):
                     dq_file=dq_file,
                     progress=_Progress(run_id),
                 )
-            run = ExtractRun.objects.get(pk=run_id)
             for kind, hashing in (("extract", csv_file), ("report", dq_file)):
                 with paths[kind].open("rb") as whole:
                     getattr(run, f"{kind}_file").save(names[kind], File(whole), save=False)
@@ -187,7 +186,6 @@ def record_command_run(period, release, output, started, files, *, rows=None, su
 def _record_summary(run, summary, rows=None):
     if summary is None:
         run.rows_done = run.rows_expected = rows
-        run.rows_by_event_type = {}
         return
     run.rows_done = run.rows_expected = summary.rows
     run.forms_failing = summary.forms_failing

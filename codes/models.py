@@ -9,7 +9,7 @@ from django.db.models import Q
 YES_NO = [("Yes", "Yes"), ("No", "No")]
 
 
-def code_value_field(list_key, verbose_name, *, required=True, help_text=""):
+def code_value_field(list_key, verbose_name, *, required=True, help_text="", editable=True):
     """Return a foreign key to a value of one defined list, which an administrator can extend."""
     return models.ForeignKey(
         "codes.CodeValue",
@@ -20,6 +20,7 @@ def code_value_field(list_key, verbose_name, *, required=True, help_text=""):
         null=not required,
         blank=not required,
         help_text=help_text,
+        editable=editable,
     )
 
 

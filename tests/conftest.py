@@ -1,4 +1,5 @@
 import re
+import urllib.parse
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -75,6 +76,13 @@ def app_urls(sample_kwargs, skip_namespaces=("admin",)):
                 yield name, "/" + path
 
     yield from walk(get_resolver().url_patterns, "", None)
+
+
+def database_url(db):
+    """The test database's address (for a process the tests start), with its password where it has one."""
+    user = urllib.parse.quote(db["USER"] or "")
+    password = f":{urllib.parse.quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def cld_routes(run_pk=1):

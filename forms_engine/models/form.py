@@ -196,16 +196,7 @@ class Form(models.Model):
     )
 
     # The event's Client Type, kept with the history row: the form type's (a carers' form), else the person's then.
-    cld_client_type = models.ForeignKey(
-        "codes.CodeValue",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"code_list__key": "client_type"},
-        verbose_name="Client Type of the event",
-        editable=False,
-    )
+    cld_client_type = code_value_field("client_type", "Client Type of the event", required=False, editable=False)
     # The adults the person cared for when the event ended (for a carer's event): how many, and the LA Person IDs of
     # the first three known to the council, in code point order; kept with the history row.
     cld_adults_cared_for = models.PositiveSmallIntegerField("No. of adults being cared for", null=True, editable=False)

@@ -11,7 +11,7 @@ from django.db import connection
 
 from accounts import roles
 from forms_engine.models import Form
-from tests.conftest import REPORT
+from tests.conftest import REPORT, database_url
 from tests.factories import CaseFactory, FormTypeFactory, UserFactory, make_form, question_ids
 from tests.system.server import Browser, Server, header, revision_in
 
@@ -36,9 +36,7 @@ def server(request, django_db_setup, django_db_blocker, tmp_path_factory):
         settings = conn.settings_dict
     if conn.vendor != "postgresql":
         pytest.skip("the server tests run on PostgreSQL: set DATABASE_URL to run them")
-    url = (
-        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
+    url = database_url(settings)
     workers, threads = request.param
     running = Server(url, tmp_path_factory.mktemp("static"), workers=workers, threads=threads)
     yield running
