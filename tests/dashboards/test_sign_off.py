@@ -263,3 +263,17 @@ def test_a_cursor_naming_an_id_no_column_can_hold_shows_the_first_page(client, m
     cursor = encode(datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC), 2**70)
     response = client.get(reverse("dashboards:sign-off-list"), {"type": form_type.pk, "after": cursor})
     assert response.status_code == 200 and len(response.context["rows"]) == 3
+
+
+def test_a_long_bar_label_wraps_whole_onto_two_lines():
+    """The bar's visible text must lie inside its accessible name (WCAG 2.5.3): a long label wraps, never cut off."""
+    from dashboards.charts import bar_chart
+
+    label = "Sensory Impairment Specialist Assessment and Equipment Review"
+    short, long = bar_chart([{"label": "OT Review", "count": 2, "url": "/"}, {"label": label, "count": 1, "url": "/"}])[
+        "bars"
+    ]
+    assert [line["text"] for line in short["label_lines"]] == ["OT Review"]
+    lines = [line["text"] for line in long["label_lines"]]
+    assert len(lines) == 2 and " ".join(lines) == label and all(len(line) <= 40 for line in lines)
+    assert long["label_lines"][0]["y"] < long["text_y"] < long["label_lines"][1]["y"]

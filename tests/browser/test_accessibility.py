@@ -1,0 +1,280 @@
+"""WCAG 2.2 AA in the browser: axe-core on every page each role can reach, in each state that matters, and the page
+reflowing at 320 CSS px (WCAG 1.4.10). The pages come from the URL resolver through the permission matrix, so a new
+page is checked as soon as it has a row there; the few URLs that are not pages are named in NOT_PAGES, and a test
+without the browser proves they answer no HTML page to anyone.
+"""
+
+import datetime
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import resolve
+from playwright.sync_api import expect
+
+from accounts import roles
+from cld.events import Period
+from cld.models import ExtractRun
+from cld.runs import queue_run
+from forms_engine import actions
+from forms_engine.models import Form, FormType
+from tests.browser import axe
+from tests.conftest import PASSWORD, REPORT, app_urls, case_routes
+from tests.factories import CaseFactory, FormTypeFactory, UserFactory, code, required_answers
+from tests.test_permission_matrix import MATRIX, ROLES
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+# The URLs that answer no page to anyone (each proven so by test_not_pages_answer_no_page).
+NOT_PAGES = {
+    "healthz": "the load balancer's health check (JSON)",
+    "logout": "POST only: signs out and redirects to the sign-in page",
+    "forms:form-clone": "POST only: redirects to the clone",
+    "cld:run-progress": "JSON for the run page's progress script",
+    "cld:run-file": "a CSV download",
+}
+# Django's admin, as the form administrators use it: its index, and a list and an edit page of each kind of record
+ADMIN_PAGES = ["/admin/"]
+
+CHECKED = []  # (page name, role, state) checked, reported at the end of the run
+FOUND = []  # violation lines (a failing test shows its own)
+
+
+def pages_for(role):
+    """The page names a role gets a page for (200 or the 403 page), from the permission matrix."""
+    index = ROLES.index(role)
+    return [
+        name
+        for name, answers in MATRIX.items()
+        if name not in NOT_PAGES and answers["GET"].split()[index] in ("200", "403")
+    ]
+
+
+def test_every_url_is_a_checked_page_or_answers_no_page():
+    """A URL added to the resolver is either swept by axe (it has a GET page for some role) or named in NOT_PAGES."""
+    names = {name for name, _ in app_urls({"pk": 1, "kind": "extract"})}
+    swept = {name for role in ROLES for name in pages_for(role)}
+    assert names - swept - set(NOT_PAGES) == set(), "URLs with no axe check: add a row to the permission matrix"
+    assert set(NOT_PAGES) <= names, "NOT_PAGES names URLs that no longer exist"
+    assert not swept & set(NOT_PAGES)
+
+
+@pytest.mark.django_db
+def test_not_pages_answer_no_page(client, practitioner, manager, data_team, form_admin, settings):
+    """What NOT_PAGES names answers no HTML page to any role: its GET is a redirect, a refusal, JSON or a file."""
+    settings.CLD_LA_CODE, settings.JOBS_QUEUED = "384", False
+    world = World.build(practitioner, manager)
+    samples = {"cases": {"pk": world.case.pk}, "forms": {"pk": world.closed.pk}, "cld": {"pk": world.done_run.pk}}
+    urls = dict(app_urls({**samples, "kind": "extract", **case_routes(world.case.pk)}))
+    for user in (None, practitioner, manager, data_team, form_admin):
+        client.logout()
+        if user:
+            client.force_login(user)
+        for name in NOT_PAGES:
+            response = client.get(urls[name])
+            html = response.status_code == 200 and response["Content-Type"].startswith("text/html")
+            assert not html, f"{name} answers an HTML page to {user}: give it an axe check"
+
+
+class World:
+    """A case with a CLD form in each state, a print of one, and extract runs done and queued."""
+
+    TYPE = "adult-care-and-support-plan-review"  # needs a manager's sign-off: Complete waits for Close
+
+    @classmethod
+    def build(cls, practitioner, manager):
+        world = cls()
+        world.practitioner, world.manager = practitioner, manager
+        form_type = FormType.objects.get(code=cls.TYPE)
+        assert form_type.requires_sign_off
+        world.case = CaseFactory()
+        world.in_progress = cls.form(form_type, CaseFactory(person=world.case.person), practitioner)
+        world.complete = cls.form(form_type, CaseFactory(person=world.case.person), practitioner, complete=True)
+        world.closed = cls.form(form_type, world.case, practitioner, complete=True)
+        world.closed = actions.close_form(
+            form=world.closed,
+            revision=world.closed.revision,
+            by=manager,
+            closed_on=world.closed.completed_on,
+            name="Helen Brooks, Team Manager",
+        )
+        world.returned = cls.form(FormType.objects.get(code="ot-review"), world.case, practitioner, complete=True)
+        world.returned = actions.return_form(
+            form=world.returned, revision=world.returned.revision, by=manager, reason="Please add the carer's view."
+        )
+        # a bar whose label wraps onto a second line of the chart
+        long_type = FormTypeFactory(name="Sensory Impairment Specialist Assessment and Equipment Review")
+        cls.form(long_type, world.case, practitioner, complete=True)
+        actions.print_form(
+            form=world.closed,
+            section_ids=[section["id"] for section in world.closed.version.sections],
+            comment="For the client's file",
+            by=practitioner,
+        )
+        world.done_run = queue_run(period=Period(datetime.date(2026, 4, 1), datetime.date(2026, 6, 30)), release=2)
+        world.queued_run = ExtractRun.objects.create(
+            period_start=datetime.date(2026, 7, 1), period_end=datetime.date(2026, 9, 30), release=2, la_code="384"
+        )
+        return world
+
+    @staticmethod
+    def form(form_type, case, by, complete=False):
+        form = actions.create_form(case=case, form_type=form_type, responsible_user=by, by=by)
+        values = {
+            "cld_event_type": code("event_type", "Assessment"),
+            "cld_assessment_type": code("assessment_type", "Long term assessment"),
+            "cld_method": code("method_of_assessment", "Service user and carer"),
+            "cld_long_term_support": "No",
+            "cld_event_start": form.start_date,
+            "cld_event_end": form.start_date,
+        }
+        Form.objects.filter(pk=form.pk).update(
+            **{
+                f"{key}_id" if hasattr(value, "pk") else key: getattr(value, "pk", value)
+                for key, value in values.items()
+            }
+        )
+        form.refresh_from_db()
+        if complete:
+            form = actions.complete_form(
+                form=form, answers=required_answers(form.version), revision=form.revision, by=by
+            )
+        return form
+
+    def paths(self, name):
+        """(state, path) of each state the page is checked in."""
+        forms = {
+            "In Progress": self.in_progress,
+            "Complete": self.complete,
+            "Closed": self.closed,
+            "Returned": self.returned,
+        }
+        if name == "forms:form-edit":
+            return [(state, form.get_absolute_url()) for state, form in forms.items()]
+        if name == "cld:run":
+            return [
+                ("done", f"/cld/extract/runs/{self.done_run.pk}/"),
+                ("queued", f"/cld/extract/runs/{self.queued_run.pk}/"),
+            ]
+        samples = {"cases": {"pk": self.case.pk}, "forms": {"pk": self.closed.pk}, "cld": {"pk": self.done_run.pk}}
+        urls = dict(app_urls({**samples, "kind": "extract", **case_routes(self.case.pk)}))
+        return [("", urls[name])]
+
+
+class Sweep:
+    """Visit pages and collect what axe finds on each, and any page wider than 320 px."""
+
+    def __init__(self, page, base, role):
+        self.page, self.base, self.role, self.found = page, base, role, []
+
+    def check(self, state="", *, name=None):
+        name = name or resolve(axe.path_of(self.page)).view_name
+        where = f"{name} [{self.role}{', ' + state if state else ''}]"
+        self.found += axe.describe(where, axe.violations(self.page))
+        overflow = axe.page_overflow(self.page)
+        if overflow > 0:
+            self.found.append(
+                f"{where}: wider than 320 CSS px by {overflow} px (WCAG 1.4.10 Reflow): {axe.widest(self.page)}"
+            )
+        CHECKED.append((name, self.role, state))
+
+    def visit(self, path, state="", *, name=None):
+        self.page.goto(self.base + path)
+        self.check(state, name=name)
+
+
+@pytest.fixture
+def sign_in_as(page, live_server):
+    def sign_in(user):
+        if user is None:
+            return
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live_server.url}/")
+
+    return sign_in
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_the_role_reaches_has_no_axe_violations(
+    live_server, page, sign_in_as, role, practitioner, manager, settings
+):
+    settings.CLD_LA_CODE, settings.JOBS_QUEUED = "384", False
+    world = World.build(practitioner, manager)
+    users = {
+        "anonymous": None,
+        "practitioner": practitioner,
+        "manager": manager,
+        "form_admin": UserFactory(username="ada", is_staff=True, roles=[roles.FORM_ADMINISTRATOR]),
+        "data_team": UserFactory(username="dana", roles=[roles.DATA_TEAM]),
+    }
+    sign_in_as(users[role])
+    sweep = Sweep(page, live_server.url, role)
+    for name in pages_for(role):
+        for state, path in world.paths(name):
+            sweep.visit(path, state, name=name)
+    sweep.visit("/forms/999999999/", "404", name="404")
+    if role == "form_admin":
+        for path in ADMIN_PAGES:
+            sweep.visit(path, name=f"admin {path}")
+    FOUND.extend(sweep.found)
+    assert not sweep.found, "\n".join(sweep.found)
+
+
+def test_form_states_have_no_axe_violations(live_server, page, sign_in_as, practitioner, manager, settings):
+    """The states a page reaches in the browser: each Event Type's CLD fields, the clear warning, an error summary
+    after a refused save, the Close and Return fields of the Status block, and the conflict page."""
+    settings.CLD_LA_CODE, settings.JOBS_QUEUED = "384", False
+    world = World.build(practitioner, manager)
+    sweep = Sweep(page, live_server.url, "practitioner")
+    sign_in_as(practitioner)
+    page.goto(live_server.url + world.in_progress.get_absolute_url())
+    event_type = page.get_by_label(re.compile("^Event Type"))
+    for event in ("Assessment", "Request", "Review"):
+        event_type.select_option(label=event)
+        sweep.check(f"CLD {event}")
+    expect(page.locator("[data-cld-clear-warning]")).to_be_visible()
+    sweep.check("CLD answers to clear")
+    page.get_by_label("Status").select_option(label="Complete")
+    page.get_by_role("button", name="Save").first.click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    sweep.check("error summary")
+
+    # the conflict page: someone else saved the form meanwhile
+    page.goto(live_server.url + world.in_progress.get_absolute_url())
+    form = Form.objects.get(pk=world.in_progress.pk)
+    actions.save_answers(form=form, answers={}, revision=form.revision, by=practitioner)
+    page.get_by_role("button", name="Save").first.click()
+    expect(page.get_by_role("heading", name=re.compile("Someone else saved this form"))).to_be_visible()
+    sweep.check("conflict")
+
+    sweep.role = "manager"
+    page.context.clear_cookies()
+    sign_in_as(manager)
+    page.goto(live_server.url + world.complete.get_absolute_url())
+    for status in ("closed", "in_progress"):
+        page.get_by_label("Status").select_option(status)
+        sweep.check(f"Status {status}")
+    page.get_by_label("Status").select_option("closed")
+    page.get_by_label("Name of the person closing the form").fill("")
+    page.get_by_role("button", name="Save").first.click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    sweep.check("refused close")
+    FOUND.extend(sweep.found)
+    assert not sweep.found, "\n".join(sweep.found)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def report_the_sweep():
+    yield
+    if FOUND and os.environ.get("AXE_FOUND"):
+        Path(os.environ["AXE_FOUND"]).write_text("\n".join(FOUND) + "\n", encoding="utf-8")
+    if CHECKED:
+        pages = {name for name, _, _ in CHECKED}
+        REPORT.append(
+            f"accessibility (axe-core {axe.AXE_VERSION}, {', '.join(axe.TAGS)}; reflow at 320 px): "
+            f"{len(CHECKED)} checks of {len(pages)} pages over roles and states, {len(FOUND)} violations"
+        )
