@@ -87,8 +87,9 @@ TEMPLATES = [
         },
     },
     {
-        # The admin's templates.
+        # The admin's templates, and the house's few overrides of them (caredirector/templates/admin/).
         "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "caredirector" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -1,9 +1,10 @@
 from django.contrib import admin
 
+from caredirector.admin import LabelledTabularInline
 from cld.models import CldConditionalRule, CldFieldRule
 
 
-class CldFieldRuleInline(admin.TabularInline):
+class CldFieldRuleInline(LabelledTabularInline):
     """Which Client Level Data fields a form type shows and requires, per Event Type (blank: any Event Type); shown on
     the form type's admin page (forms_engine.admin, through cld.block.CldBlock)."""
 

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
+from caredirector.admin import LabelledTabularInline
 from codes.models import CodeList, CodeValue
 from codes.resources import CodeValueResource
 
 
-class CodeValueInline(admin.TabularInline):
+class CodeValueInline(LabelledTabularInline):
     model = CodeValue
     fk_name = "code_list"
     fields = ("label", "order", "in_release_1", "in_release_2", "replaced_by", "selectable", "help_text")

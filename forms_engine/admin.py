@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from caredirector.admin import EvidenceHistoryAdmin
+from caredirector.admin import EvidenceHistoryAdmin, LabelledTabularInline
 from forms_engine.blocks import all_blocks
 from forms_engine.models import Form, FormType, FormTypeVersion, Question, Section
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(LabelledTabularInline):
     model = Section
     fields = ("order", "title", "office_use_only", "left_out_of_print")
     extra = 0
