@@ -310,6 +310,7 @@ def test_the_sweep_fails_on_a_violation_and_on_a_page_that_does_not_reflow(live_
             main.insertAdjacentHTML("beforeend", '<input type="text" name="unlabelled">');
             const wide = document.createElement("div");
             wide.style.width = "700px";  // through the CSSOM: the page's CSP refuses style attributes
+            wide.textContent = "A line that does not wrap";
             main.append(wide);
         }"""
     )
