@@ -5,6 +5,9 @@ import shutil
 
 import pytest
 
+from tests.browser.operate import Keys, Pointer
+from tests.conftest import REPORT
+
 # Playwright's sync API runs an event loop; the ORM calls made by the tests themselves are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -41,15 +44,44 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+KEYBOARD_JOURNEYS = []
+
+
+@pytest.fixture(params=[Pointer, Keys], ids=["pointer", "keyboard"])
+def operate(request, page):
+    """How the journey works the page: with the pointer, then with the keyboard alone (tests/browser/operate.py)."""
+    yield request.param(page)
+    if request.param is Keys and request.node.rep_call_passed:
+        KEYBOARD_JOURNEYS.append(request.node.nodeid)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if call.when == "call":
+        item.rep_call_passed = report.passed
+    return report
+
+
+@pytest.fixture(autouse=True, scope="session")
+def report_keyboard_journeys():
+    yield
+    if KEYBOARD_JOURNEYS:
+        REPORT.append(
+            f"keyboard alone: {len(KEYBOARD_JOURNEYS)} journeys passed with no pointer "
+            f"({len(Keys.presses)} Tab and Shift+Tab presses to reach their controls)"
+        )
+
+
 @pytest.fixture
-def sign_in(page, live_server):
+def sign_in(page, live_server, operate):
     """Sign in through the login page as a user whose password is the factories' default."""
 
     def sign_in_as(user, password="correct-horse-battery"):
         page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
+        operate.fill(page.get_by_label("Username"), user.username)
+        operate.fill(page.get_by_label("Password"), password)
+        operate.click(page.get_by_role("button", name="Sign in"))
         page.wait_for_url(f"{live_server.url}/")
         return page
 

@@ -47,20 +47,20 @@ def open_new_form(live_server, page, type_code, user):
     return form
 
 
-def fill_questions(page, form):
+def fill_questions(page, operate, form):
     for question in form.version.questions():
         if not question["required"]:
             continue
         label = question["label"]
         kind = question["kind"]
         if kind == "date":
-            page.get_by_label(label, exact=True).fill("2026-11-02")
+            operate.fill(page.get_by_label(label, exact=True), "2026-11-02")
         elif kind in ("short_text", "long_text"):
-            page.get_by_label(label, exact=True).fill("Recorded in the browser test")
+            operate.fill(page.get_by_label(label, exact=True), "Recorded in the browser test")
         elif kind in ("yes_no", "single_choice"):
-            page.get_by_role("group", name=label).get_by_role("radio").first.check()
+            operate.check(page.get_by_role("group", name=label).get_by_role("radio").first)
         elif kind == "multiple_choice":
-            page.get_by_role("group", name=label).get_by_role("checkbox").first.check()
+            operate.check(page.get_by_role("group", name=label).get_by_role("checkbox").first)
 
 
 @pytest.mark.parametrize(
@@ -73,7 +73,7 @@ def fill_questions(page, form):
     ],
 )
 def test_event_type_switches_fields_instantly_then_form_completes(
-    live_server, page, sign_in, practitioner, type_code, hidden_on_review, shows_hours
+    live_server, page, sign_in, operate, practitioner, type_code, hidden_on_review, shows_hours
 ):
     sign_in(practitioner)
     form = open_new_form(live_server, page, type_code, practitioner)
@@ -89,24 +89,26 @@ def test_event_type_switches_fields_instantly_then_form_completes(
     page.on("request", lambda request: requests_before.append(request.url))
 
     for event in ["Assessment", "Request", "Review", "Assessment"]:
-        event_type.select_option(label=event)
+        operate.select(event_type, label=event)
         expect_event_fields(page, event, hidden_on_review if event == "Review" else ())
     assert not [url for url in requests_before if "/forms/" in url]  # no page reload, no round trip
 
     # Answers that a change of Event Type would hide are named before anything is cleared
-    page.get_by_role("group", name="Assessment Type").get_by_label("Long term assessment").check()
-    event_type.select_option(label="Request")
+    operate.check(page.get_by_role("group", name="Assessment Type").get_by_label("Long term assessment"))
+    operate.select(event_type, label="Request")
     warning = page.locator("[data-cld-clear-warning]")
     expect(warning).to_be_visible()
     expect(warning).to_contain_text("Assessment Type")
-    event_type.select_option(label="Assessment")
+    operate.select(event_type, label="Assessment")
     expect(warning).to_be_hidden()
-    page.get_by_role("group", name="Method of Assessment / Review").get_by_label("Service user and carer").check()
-    page.get_by_role("group", name="Is the client currently in receipt").get_by_label("No").check()
-    page.get_by_label("Event Description – Assessment").select_option(index=1)
-    fill_questions(page, form)
-    page.get_by_label("Status").select_option(label="Complete")
-    page.get_by_role("button", name="Save").first.click()
+    operate.check(
+        page.get_by_role("group", name="Method of Assessment / Review").get_by_label("Service user and carer")
+    )
+    operate.check(page.get_by_role("group", name="Is the client currently in receipt").get_by_label("No"))
+    operate.select(page.get_by_label("Event Description – Assessment"), index=1)
+    fill_questions(page, operate, form)
+    operate.select(page.get_by_label("Status"), label="Complete")
+    operate.click(page.get_by_role("button", name="Save").first)
     expect(page.get_by_text("is Complete")).to_be_visible()
     form = Form.objects.get(pk=form.pk)
     assert form.status in ("complete", "closed")

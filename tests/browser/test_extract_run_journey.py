@@ -17,7 +17,7 @@ start_worker = worker_fixture()
 
 
 def test_a_data_team_user_queues_a_run_watches_it_and_downloads_both_files(
-    live_server, page, sign_in, data_team, practitioner, settings, start_worker, tmp_path
+    live_server, page, sign_in, operate, data_team, practitioner, settings, start_worker, tmp_path
 ):
     if connection.vendor != "postgresql":
         pytest.skip("the job queue is PostgreSQL's: set DATABASE_URL to run this journey")
@@ -26,9 +26,9 @@ def test_a_data_team_user_queues_a_run_watches_it_and_downloads_both_files(
     bulk_forms(40000, status="closed", form_type=form_type, responsible_user=practitioner, case=CaseFactory())
     sign_in(data_team)
     page.goto(f"{live_server.url}/cld/extract/")
-    page.get_by_label("Reporting period start").fill("2000-01-01")
-    page.get_by_label("Reporting period end").fill("2099-12-31")
-    page.get_by_role("button", name="Run the extract").click()
+    operate.fill(page.get_by_label("Reporting period start"), "2000-01-01")
+    operate.fill(page.get_by_label("Reporting period end"), "2099-12-31")
+    operate.click(page.get_by_role("button", name="Run the extract"))
     page.wait_for_url(f"{live_server.url}/cld/extract/runs/*/")
     bar = page.locator("#run-bar")
     expect(bar).to_be_visible()
@@ -54,7 +54,7 @@ def test_a_data_team_user_queues_a_run_watches_it_and_downloads_both_files(
         ("Download the data-quality report (CSV)", run.report_sha256),
     ):
         with page.expect_download() as downloading:
-            page.get_by_role("link", name=link).click()
+            operate.click(page.get_by_role("link", name=link))
         saved = tmp_path / downloading.value.suggested_filename
         downloading.value.save_as(saved)
         assert hashlib.sha256(saved.read_bytes()).hexdigest() == digest
