@@ -42,12 +42,17 @@
     });
     return parts.join("|");
   }
-  function apply() {
+  var announcer = block.querySelector("[data-cld-announce]");
+  var shownBefore = null;
+
+  function apply(event) {
     var entry = rules.table[key()];
     if (!entry) {
       return;
     }
     var cleared = [];
+    var appeared = [];
+    var went = [];
     block.querySelectorAll("[data-cld-field]").forEach(function (wrapper) {
       var name = wrapper.dataset.cldField;
       var shown = entry.shown.indexOf(name) !== -1;
@@ -58,17 +63,42 @@
       if (shown && wrapper.hidden && value === "" && rules.defaults[name]) {
         setValue(name, rules.defaults[name]);
       }
+      if (shownBefore && shown && !shownBefore[name]) {
+        appeared.push(rules.labels[name]);
+      }
+      if (shownBefore && !shown && shownBefore[name]) {
+        went.push(rules.labels[name]);
+      }
       wrapper.hidden = !shown;
       var marker = wrapper.querySelector("[data-required-marker]");
       if (marker) {
         marker.hidden = entry.required.indexOf(name) === -1;
       }
     });
+    shownBefore = {};
+    entry.shown.forEach(function (name) {
+      shownBefore[name] = true;
+    });
     warning.hidden = cleared.length === 0;
-    warning.textContent = cleared.length
+    var clearing = cleared.length
       ? "These answers no longer apply and will be cleared when you save: " + cleared.join("; ") + "."
       : "";
+    warning.textContent = clearing;
+    // Say what the change did, for those who cannot see the fields come and go (WCAG 4.1.3 Status Messages)
+    if (event && (appeared.length || went.length || cleared.length)) {
+      var said = [];
+      if (appeared.length) {
+        said.push(questions(appeared.length) + " added below: " + appeared.join("; ") + ".");
+      }
+      if (went.length) {
+        said.push(questions(went.length) + " removed: " + went.join("; ") + ".");
+      }
+      announcer.textContent = said.join(" ") + (clearing ? " " + clearing : "");
+    }
+  }
+  function questions(count) {
+    return count === 1 ? "1 question" : count + " questions";
   }
   block.addEventListener("change", apply);
-  apply();
+  apply(null);
 })();

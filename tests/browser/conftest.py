@@ -73,10 +73,7 @@ def report_keyboard_journeys():
         )
 
 
-@pytest.fixture
-def sign_in(page, live_server, operate):
-    """Sign in through the login page as a user whose password is the factories' default."""
-
+def signer(page, live_server, operate):
     def sign_in_as(user, password="correct-horse-battery"):
         page.goto(f"{live_server.url}/accounts/login/")
         operate.fill(page.get_by_label("Username"), user.username)
@@ -86,3 +83,20 @@ def sign_in(page, live_server, operate):
         return page
 
     return sign_in_as
+
+
+@pytest.fixture
+def sign_in(page, live_server, operate):
+    """Sign in through the login page as a user whose password is the factories' default (both ways of `operate`)."""
+    return signer(page, live_server, operate)
+
+
+@pytest.fixture
+def keys(page):
+    """The keyboard alone, for a test that is about the keyboard."""
+    return Keys(page)
+
+
+@pytest.fixture
+def sign_in_by_keyboard(page, live_server, keys):
+    return signer(page, live_server, keys)
