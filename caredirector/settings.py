@@ -31,6 +31,8 @@ CLD_LA_CODE = env_str("CLD_LA_CODE", "")
 # sort in memory with 512MB; less only spills to disk and takes longer.
 CLD_EXTRACT_WORK_MEM = env_str("CLD_EXTRACT_WORK_MEM", "512MB")
 COUNCIL_NAME = env_str("COUNCIL_NAME", "the council")
+# Where users report an accessibility problem (the accessibility statement names it): an email address or a team
+ACCESSIBILITY_CONTACT = env_str("ACCESSIBILITY_CONTACT", "your council's IT service desk")
 
 INSTALLED_APPS = [
     "caredirector.apps.CareAdminConfig",

@@ -21,6 +21,7 @@ ROLES = ("anonymous", "practitioner", "manager", "form_admin", "data_team")
 MATRIX = {
     "dashboards:my-forms": {"GET": "login 200 200 200 200", "POST": "login 405 405 405 405"},
     "healthz": {"GET": "200 200 200 200 200", "POST": "405 405 405 405 405"},
+    "accessibility": {"GET": "200 200 200 200 200", "POST": "405 405 405 405 405"},
     "login": {"GET": "200 302 302 302 302", "POST": "200 302 302 302 302"},
     "logout": {"GET": "login 405 405 405 405", "POST": "login login login login login"},
     "password_change": {"GET": "login 200 200 200 200", "POST": "login 200 200 200 200"},

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.urls import resolve
+from markupsafe import escape
 from playwright.sync_api import expect
 
 from accounts import roles
+from caredirector.views import PAGES_TESTED
 from cld.events import Period
 from cld.models import ExtractRun
 from cld.runs import queue_run
@@ -76,6 +78,26 @@ def test_every_url_is_a_checked_page_or_answers_no_page():
     assert names - swept - set(NOT_PAGES) == set(), "URLs with no axe check: add a row to the permission matrix"
     assert set(NOT_PAGES) <= names, "NOT_PAGES names URLs that no longer exist"
     assert not swept & set(NOT_PAGES)
+
+
+def test_the_accessibility_statement_names_every_page_the_sweep_checks():
+    """The statement lists the pages tested (caredirector.views.PAGES_TESTED): a page the sweep checks and the
+    statement does not name fails here, and so does a name for a page that is no longer checked."""
+    swept = {name for role in ROLES for name in pages_for(role)} | {"admin", "403", "404"}
+    assert set(PAGES_TESTED) == swept
+
+
+@pytest.mark.django_db
+def test_the_statement_is_linked_from_every_page_and_lists_the_pages(client, practitioner, settings):
+    settings.ACCESSIBILITY_CONTACT = "accessibility@wakefield.example"
+    statement = client.get("/accessibility/").content.decode()  # signed out
+    assert "Accessibility statement for Case recording" in statement
+    assert "accessibility@wakefield.example" in statement and "partially compliant" in statement
+    for page in PAGES_TESTED.values():
+        assert f"<li>{escape(page)}</li>" in statement
+    client.force_login(practitioner)
+    for path in ("/", "/cases/", "/accessibility/", "/dashboards/"):  # a page, and the 403 page
+        assert '<a href="/accessibility/">Accessibility statement</a>' in client.get(path).content.decode()
 
 
 @pytest.mark.django_db
@@ -198,7 +220,9 @@ class Sweep:
         CHECKED.append((name, self.role, state))
 
     def visit(self, path, state="", *, name=None):
-        self.page.goto(self.base + path)
+        response = self.page.goto(self.base + path)
+        if response.status == 403:
+            state = "403 page"
         self.check(state, name=name)
 
 
