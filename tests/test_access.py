@@ -8,7 +8,7 @@ from tests.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login", "healthz"}
+PUBLIC = {"login", "healthz", "accessibility"}  # the accessibility statement is for everyone
 
 
 @pytest.fixture
