@@ -68,7 +68,8 @@ def report_keyboard_journeys():
     yield
     if KEYBOARD_JOURNEYS:
         REPORT.append(
-            f"keyboard alone: {len(KEYBOARD_JOURNEYS)} journeys passed with no pointer "
+            f"keyboard alone: {len(KEYBOARD_JOURNEYS)} journey{'s' if len(KEYBOARD_JOURNEYS) != 1 else ''} passed "
+            "with no pointer "
             f"({len(Keys.presses)} Tab and Shift+Tab presses to reach their controls)"
         )
 

@@ -34,18 +34,21 @@ def test_a_data_team_user_queues_a_run_watches_it_and_downloads_both_files(
     expect(bar).to_be_visible()
     expect(page.get_by_text("Waiting for a worker to take the run")).to_be_visible()
     start_worker()
-    seen = set()
+    seen, said = set(), set()
     for _ in range(600):  # the script moves the bar as the worker reports (every 5,000 rows)
         try:
             if not bar.count():
                 break  # the run has ended: the page has loaded again with what it found
             value = bar.evaluate("bar => bar.value")
+            said.add(page.locator("#run-announce").text_content())
         except PlaywrightError:  # the page is loading again
             continue
         if value > 0:
             seen.add(value)
         page.wait_for_timeout(100)
     assert seen and min(seen) < 40000, f"the bar never moved before the run ended: {seen}"
+    # the status region speaks at each quarter passed, not at each of the bar's moves
+    assert said - {""} <= {f"{quarter}% of the rows checked." for quarter in (25, 50, 75)}, said
     expect(page.get_by_role("heading", name="Files")).to_be_visible(timeout=120_000)
     run = ExtractRun.objects.get()
     assert run.state == "done" and run.rows == 40000
