@@ -13,6 +13,7 @@ class User(AbstractUser):
             ("authorise_forms", "Can authorise forms"),
             ("run_cld_extract", "Can run CLD extract"),
             ("print_forms", "Can print forms to Word"),
+            ("sign_off_all_teams", "Can sign off the forms of every team"),
         ]
 
     def __str__(self):

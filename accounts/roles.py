@@ -4,5 +4,7 @@ PRACTITIONER = "Practitioner"
 MANAGER = "Manager"
 FORM_ADMINISTRATOR = "Form administrator"
 DATA_TEAM = "Data team"
+# A manager over every team (a head of service, a principal social worker): Forms to Sign-Off for all teams
+HEAD_OF_SERVICE = "Head of service"
 
-ALL = (PRACTITIONER, MANAGER, FORM_ADMINISTRATOR, DATA_TEAM)
+ALL = (PRACTITIONER, MANAGER, FORM_ADMINISTRATOR, DATA_TEAM, HEAD_OF_SERVICE)

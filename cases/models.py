@@ -23,14 +23,49 @@ _CASE_NUMBER = re.compile(r"^(CAS-?)?0*(\d{1,9})$", re.IGNORECASE)
 
 
 class Team(models.Model):
+    """A team of the council (locality social work, occupational therapy, reablement, ...). Its members' forms wait
+    in its managers' Forms to Sign-Off queue (cases/teams.py)."""
+
     name = models.CharField(max_length=120, unique=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="teams")
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_teams",
+        help_text="Sign off the forms of the team's members (they need the Manager role).",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+
+class TeamDeputy(models.Model):
+    """Another manager who signs off a team's forms for a period (from and to, both days included), named by one of
+    its managers (cases/teams.py)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="deputies")
+    deputy = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deputy_for")
+    starts_on = models.DateField("from")
+    ends_on = models.DateField("to")
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
+    )
+    named_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["team", "starts_on", "pk"]
+        verbose_name = "deputy"
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="deputy_ends_after_start")
+        ]
+        indexes = [models.Index(fields=["deputy", "ends_on"], name="deputy_current_idx")]
+
+    def __str__(self):
+        return f"{self.deputy} for {self.team}, {self.starts_on:%d/%m/%Y} to {self.ends_on:%d/%m/%Y}"
 
 
 PERSON_CODE_FIELDS = (

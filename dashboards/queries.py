@@ -1,15 +1,17 @@
 """The reads of the dashboards: My Forms and Forms to Sign-Off (its chart's counts and its list's pages)."""
 
+import dataclasses
 import datetime
 import functools
 
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import BigIntegerField, Count, DateField, DateTimeField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import display_name
 from caredirector.prepared import Param, Prepared
+from cases import teams
 from dashboards.keyset import keys_query, keyset_page
 from forms_engine.models import RETURNED, AwaitingByDay, AwaitingByOwner, Form, FormStatus, FormType, MyFormsTally
 from forms_engine.queries import CASE, RESPONSIBLE, by_ids, ids_param, rows
@@ -167,35 +169,75 @@ def _tally_days(band, today):
     return Q(day__lte=last) if first is None else Q(day__range=(first, last))
 
 
-def band_counts(today):
-    """The number of forms in every waiting band, in one query: from the per-day tally, or counted."""
-    if tallied():
+VIEWER, DAY, TEAM = Param("viewer", BigIntegerField()), Param("day", DateField()), Param("team", BigIntegerField())
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """Whose forms a sign-off queue holds: every team's ("all"), one team's ("team"), or those of the teams the
+    viewer signs off that day ("mine": managed, or deputy for; cases/teams.py). A form is a team's when its
+    Responsible User is a member."""
+
+    kind: str
+    viewer: int | None = None
+    day: datetime.date | None = None
+    team: int | None = None
+
+    @property
+    def values(self):
+        """The values of the Params that `filter(..., params=True)` puts in a query."""
+        return {"viewer": self.viewer, "day": self.day, "team": self.team}
+
+    def users(self, params=False):
+        if self.kind == "team":
+            return teams.members_of(TEAM if params else self.team)
+        return teams.members_of_teams_in_charge(VIEWER if params else self.viewer, DAY if params else self.day)
+
+    def filter(self, queryset, params=False):
+        """The forms (or tally rows) of the queryset whose Responsible User is in the scope."""
+        if self.kind == "all":
+            return queryset
+        return queryset.filter(responsible_user_id__in=self.users(params))
+
+
+EVERY_TEAM = Scope("all")
+
+
+def band_counts(today, scope=EVERY_TEAM):
+    """The number of forms in every waiting band, in one query: from the per-day tally (every team), or counted."""
+    if tallied() and scope.kind == "all":
         return AwaitingByDay.objects.aggregate(
             **{band[0]: Coalesce(Sum("count", filter=_tally_days(band, today)), 0) for band in WAITING_BANDS}
         )
-    # completed_at is in the partial index and never null on a Complete form: an index-only count.
-    return Form.objects.awaiting_sign_off().aggregate(
+    # completed_at is in the partial indexes (by age, and by user for a team's) and never null on a Complete form:
+    # an index-only count.
+    return scope.filter(Form.objects.awaiting_sign_off()).aggregate(
         **{band[0]: Count("completed_at", filter=waiting(band, today)) for band in WAITING_BANDS}
     )
 
 
-def counts_by(key):
-    """The number of forms awaiting sign-off per form type or per responsible user (`key`), by id."""
+NAMES = {  # what names a bar of each group, read with its count
+    "type": ("form_type", ("form_type__name",)),
+    "user": (
+        "responsible_user",
+        ("responsible_user__first_name", "responsible_user__last_name", "responsible_user__username"),
+    ),
+}
+
+
+def named_counts(group, scope=EVERY_TEAM):
+    """(id, name, count) for the bars of the chart by form type or by responsible user, in name order: one query,
+    from the tallies (PostgreSQL) or counted, the names joined in."""
+    key, names = NAMES[group]
     if tallied():
-        tallies = AwaitingByOwner.objects.filter(count__gt=0).values_list(key).annotate(count=Sum("count"))
-        return dict(tallies.order_by())
-    return dict(Form.objects.awaiting_sign_off().values_list(key).annotate(count=Count("*")).order_by())
-
-
-def named_counts(group):
-    """(item, count) for the bars of the chart by form type or by responsible user, in name order."""
-    if group == "user":
-        counts = counts_by("responsible_user")
-        named = get_user_model().objects.filter(pk__in=counts).order_by("first_name", "last_name", "pk")
+        counted = scope.filter(AwaitingByOwner.objects.filter(count__gt=0)).values_list(key, *names)
+        counted = counted.annotate(count=Sum("count"))
     else:
-        counts = counts_by("form_type")
-        named = FormType.objects.filter(pk__in=counts).order_by("name", "pk")
-    return [(item, counts[item.pk]) for item in named]
+        counted = scope.filter(Form.objects.awaiting_sign_off()).values_list(key, *names).annotate(count=Count("*"))
+    found = counted.order_by(*names, key)
+    if group == "user":
+        return [(pk, display_name(first, last, username), count) for pk, first, last, username, count in found]
+    return list(found)
 
 
 def bar(selection, today):
@@ -211,9 +253,10 @@ def bar(selection, today):
     return "all", {}
 
 
-def awaiting(kind):
-    """The forms awaiting sign-off behind a kind of bar (bar()), with a Param for each value it takes."""
-    forms = Form.objects.awaiting_sign_off()
+def awaiting(kind, scope_kind="all"):
+    """The forms awaiting sign-off behind a kind of bar (bar()) in a kind of scope, with a Param for each value they
+    take."""
+    forms = Scope(scope_kind).filter(Form.objects.awaiting_sign_off(), params=True)
     if kind == "type":
         return forms.filter(form_type_id=Param("type", BigIntegerField()))
     if kind == "user":
@@ -225,7 +268,7 @@ def awaiting(kind):
     return forms
 
 
-def awaiting_total(selection, today):
+def awaiting_total(selection, today, scope=EVERY_TEAM):
     """The exact number of forms behind a bar, and whether it is capped: from the tallies (PostgreSQL), or counted up
     to a cap elsewhere.
 
@@ -233,13 +276,14 @@ def awaiting_total(selection, today):
     sum reads a few dozen rows, and it is exact however many forms wait.
     """
     kind, values = bar(selection, today)
-    if not tallied():
-        counted = len(_up_to_the_cap(kind).rows(limit=COUNT_CAP + 1, **values))
+    if not tallied() or ("age" in selection and scope.kind != "all"):
+        # no tally by day and team: counted from the partial index of the team's members' forms
+        counted = len(_up_to_the_cap(kind, scope.kind).rows(limit=COUNT_CAP + 1, **values, **scope.values))
         return min(counted, COUNT_CAP), counted > COUNT_CAP
     if "age" in selection:
         tallies = AwaitingByDay.objects.filter(_tally_days(waiting_band_named(selection["age"]), today))
     else:
-        tallies = AwaitingByOwner.objects.all()
+        tallies = scope.filter(AwaitingByOwner.objects.all())
         if "type" in selection:
             tallies = tallies.filter(form_type_id=selection["type"])
         if "user" in selection:
@@ -249,18 +293,19 @@ def awaiting_total(selection, today):
 
 # The sign-off list's reads: compiled once for each kind of bar, sort and way of walking (caredirector/prepared.py)
 @functools.cache
-def _up_to_the_cap(kind):
-    return Prepared(lambda: awaiting(kind).order_by().values_list("pk"))
+def _up_to_the_cap(kind, scope_kind):
+    return Prepared(lambda: awaiting(kind, scope_kind).order_by().values_list("pk"))
 
 
 @functools.cache
-def _keys(kind, field, later, from_cursor):
+def _keys(kind, scope_kind, field, later, from_cursor):
     sort = _sort_field(field)
     cursor = (Param("key", sort), Param("key_pk", BigIntegerField())) if from_cursor else None
-    return Prepared(lambda: keys_query(awaiting(kind), field, later=later, cursor=cursor))
+    return Prepared(lambda: keys_query(awaiting(kind, scope_kind), field, later=later, cursor=cursor))
 
 
-SIGN_OFF_ROWS = Prepared(lambda: rows(Form.objects.filter(pk__in=ids_param()), *CASE, *RESPONSIBLE))
+# with the revision each row was read at, which a bulk sign-off sends back (a form changed since is refused)
+SIGN_OFF_ROWS = Prepared(lambda: rows(Form.objects.filter(pk__in=ids_param()), *CASE, *RESPONSIBLE, "revision"))
 
 
 def _sort_field(path):
@@ -271,19 +316,20 @@ def _sort_field(path):
     return model._meta.get_field(name)
 
 
-def sign_off_page(selection, today, field, **paging):
+def sign_off_page(selection, today, field, scope=EVERY_TEAM, **paging):
     """A keyset page of the forms behind a bar, sorted by `field`, as list rows with case, client and user.
 
     The page's ids and sort keys come from the form table (and the sort's) alone, then its rows by id: PostgreSQL
     keeps one plan for each, where it replanned the whole list joined to four tables (2 ms) on every view.
     """
     kind, values = bar(selection, today)
+    values |= scope.values
 
     def keys(later, cursor, limit):
         if cursor is None:
-            return [tuple(row) for row in _keys(kind, field, later, False).rows(limit=limit, **values)]
+            return [tuple(row) for row in _keys(kind, scope.kind, field, later, False).rows(limit=limit, **values)]
         key, key_pk = cursor
-        found = _keys(kind, field, later, True).rows(limit=limit, key=key, key_pk=key_pk, **values)
+        found = _keys(kind, scope.kind, field, later, True).rows(limit=limit, key=key, key_pk=key_pk, **values)
         return [tuple(row) for row in found]
 
     sort_kind = datetime.datetime if _sort_field(field).get_internal_type() == "DateTimeField" else str

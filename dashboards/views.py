@@ -1,17 +1,26 @@
+import dataclasses
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from cases import teams
+from cases.models import Team
 from dashboards import queries
 from dashboards.charts import bar_chart
+from dashboards.forms import BulkSignOffForm
+from forms_engine import actions
 from forms_engine.models import FormType
+from forms_engine.models.form import reference_for
 
 PER_PAGE = 25
 can_authorise = permission_required("accounts.authorise_forms", raise_exception=True)
@@ -52,29 +61,81 @@ def dashboard_list(request):
 SIGN_OFF_GROUPS = {"type": "Form type", "user": "Responsible user", "age": "Days waiting"}
 
 
+@dataclasses.dataclass
+class Queue:
+    """Whose forms Forms to Sign-Off shows the viewer (`scope`), the team choices of its filter [(key, label)], the
+    key chosen, and the viewer's default key, which an address leaves out."""
+
+    scope: queries.Scope
+    choices: list
+    chosen: str
+    default: str
+    in_charge: list
+
+    def query(self, params):
+        """A query string of `params` with the chosen team kept."""
+        return urlencode({**({"team": self.chosen} if self.chosen != self.default else {}), **params})
+
+
+def sign_off_queue(request, today):
+    """The viewer's queue, from the `team` in the query string: their own teams (the default: those they manage or
+    are deputy for today), one of them, or every team ("all", for a head of service, whose default it is when they
+    are in charge of none). A team the viewer does not sign off, or "all" without the permission, is refused with
+    403: a crafted address shows nothing more."""
+    in_charge = teams.teams_in_charge(request.user, today)
+    everyone = teams.sees_every_team(request.user)
+    choices = [("", "My teams")] if in_charge else []
+    choices += [(str(team.pk), f"{team.name}{' (as deputy)' if team.role == 'deputy' else ''}") for team in in_charge]
+    if everyone:
+        choices.append(("all", "All teams"))
+    default = "all" if everyone and not in_charge else ""
+    chosen = request.GET.get("team", default)
+    if chosen == "":
+        scope = queries.Scope("mine", viewer=request.user.pk, day=today)
+    elif chosen == "all":
+        if not everyone:
+            raise PermissionDenied("Only a head of service sees every team's forms: choose one of your teams.")
+        scope = queries.EVERY_TEAM
+    elif chosen in {key for key, _label in choices}:
+        scope = queries.Scope("team", team=int(chosen))
+    elif everyone and chosen.isdigit() and (team := Team.objects.filter(pk=int(chosen)).first()):
+        scope = queries.Scope("team", team=team.pk)
+        choices.append((chosen, team.name))
+    else:
+        raise PermissionDenied("That team is not one you sign off for (as its manager, or its deputy today).")
+    return Queue(scope, choices, chosen, default, in_charge)
+
+
 @require_GET
 @can_authorise
 def sign_off(request):
-    """Forms to Sign-Off: a bar per form type (or responsible user, or waiting time) of the forms awaiting sign-off."""
+    """Forms to Sign-Off: a bar per form type (or responsible user, or waiting time) of the forms awaiting sign-off
+    in the viewer's teams (or the team chosen)."""
+    today = timezone.localdate()
+    queue = sign_off_queue(request, today)
+    scope = queue.scope
     group = request.GET.get("group", "type")
     if group not in SIGN_OFF_GROUPS:
         group = "type"
     list_url = reverse("dashboards:sign-off-list")
     if group == "age":
-        counts = queries.band_counts(timezone.localdate())
+        counts = queries.band_counts(today, scope)
         items = [(key, label, counts[key]) for key, label, *_ in queries.WAITING_BANDS]
     else:
-        items = [(item.pk, str(item), count) for item, count in queries.named_counts(group)]
+        items = queries.named_counts(group, scope)
     bars = [
-        {"label": label, "count": count, "url": f"{list_url}?{urlencode({group: key})}"} for key, label, count in items
+        {"label": label, "count": count, "url": f"{list_url}?{queue.query({group: key})}"}
+        for key, label, count in items
     ]
     context = {
         "group": group,
         "group_label": SIGN_OFF_GROUPS[group],
-        "groups": SIGN_OFF_GROUPS.items(),
+        "groups": [(key, label, f"?{queue.query({'group': key})}") for key, label in SIGN_OFF_GROUPS.items()],
         "bars": bars,
         "total": sum(bar["count"] for bar in bars),
         "chart": bar_chart(bars),
+        "queue": queue,
+        "list_all_url": f"{list_url}?{queue.query({})}",
     }
     return render(request, "dashboards/sign_off.html", context)
 
@@ -98,21 +159,32 @@ COLUMNS = [  # the list's sortable columns: (sort, heading, the direction it sor
 ]
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @can_authorise
 def sign_off_list(request):
-    """The forms behind one bar of Forms to Sign-Off: open one to check it and Close it (or return it)."""
+    """The forms behind one bar of Forms to Sign-Off: open one to check it and Close it (or return it), or tick
+    several and close or return them at once (forms_engine.actions.sign_off_many)."""
     today = timezone.localdate()
+    queue = sign_off_queue(request, today)
+    scope = queue.scope
+    bulk = BulkSignOffForm(
+        request.POST or None, initial={"closed_on": today, "closed_by_name": request.user.display_name}
+    )
+    if request.method == "POST":
+        done = _sign_off_ticked(request, bulk, scope, today)
+        if done:
+            return redirect(request.get_full_path())
     title, selection = _bar_selection(request)
     sort = request.GET.get("sort", "longest")
     if sort not in SORTS:
         sort = "longest"
     field, descending = SORTS[sort]
-    total, capped = queries.awaiting_total(selection, today)
+    total, capped = queries.awaiting_total(selection, today, scope)
     page = queries.sign_off_page(
         selection,
         today,
         field,
+        scope,
         descending=descending,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
@@ -128,8 +200,47 @@ def sign_off_list(request):
         "sort": sort,
         "columns": COLUMNS,
         "next": request.get_full_path(),
+        "bulk": bulk,
+        "ticked": {int(pk) for pk in request.POST.getlist("form") if pk.isdigit()},
+        "queue": queue,
+        "chart_url": f"{reverse('dashboards:sign-off')}?{queue.query({})}",
+        "keep": {key: request.GET[key] for key in ("type", "user", "age", "sort") if key in request.GET},
     }
     return render(request, "dashboards/sign_off_list.html", context)
+
+
+def _sign_off_ticked(request, bulk, scope, today):
+    """Close or return the ticked forms, each through its own action; say what was done and what was refused (and
+    why) as messages. Returns whether the request is done (False: show the list again with the form's errors)."""
+    if not bulk.is_valid():
+        return False
+    ticked = []
+    for value in request.POST.getlist("form"):
+        pk, _, revision = value.partition(":")
+        if pk.isdigit() and revision.isdigit():
+            ticked.append((int(pk), int(revision)))
+    data = bulk.cleaned_data
+    closing = data["action"] == "close"
+    members = teams.queue_members(request.user, today) if scope.kind != "all" else None
+    try:
+        done, refused = actions.sign_off_many(
+            forms=ticked,
+            by=request.user,
+            close=(data["closed_on"], data["closed_by_name"]) if closing else None,
+            return_reason=None if closing else data["return_reason"],
+            in_queue=None if members is None else (lambda form: form.responsible_user_id in members),
+        )
+    except actions.ActionRefused as refusal:
+        bulk.add_error(refusal.field if refusal.field in bulk.fields else None, str(refusal))
+        return False
+    verb = "Closed" if closing else "Returned"
+    if done:
+        references = ", ".join(form.reference for form in done)
+        messages.success(request, f"{verb} {len(done)} form{pluralize(len(done))}: {references}.")
+    for pk, form, why in refused:
+        name = form.reference if form else reference_for(pk)
+        messages.error(request, f"{name} was not {verb.lower()}: {why}.")
+    return True
 
 
 def _bar_selection(request):

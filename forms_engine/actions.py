@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
+from cases.teams import signing_as_deputy_for
 from forms_engine.blocks import blocks_for
 from forms_engine.models import Form, FormStatus, PrintRecord
 from forms_engine.printing import build_docx
@@ -195,7 +196,8 @@ def close_form(*, form, revision, by, closed_on, name):
     if not name:
         raise ActionRefused("Enter the name of the person closing the form.", field="closed_by_name")
     form.close(by=by, closed_on=closed_on, name=name)
-    return _save(form, by=by, reason=f"Closed by {name} on {closed_on:%d/%m/%Y}")
+    deputy = _record_deputy(form, by)
+    return _save(form, by=by, reason=f"Closed by {name} on {closed_on:%d/%m/%Y}{deputy}")
 
 
 @transaction.atomic
@@ -207,7 +209,62 @@ def return_form(*, form, revision, by, reason):
     if not reason:
         raise ActionRefused("Give the reason for returning the form to the practitioner.", field="return_reason")
     form.return_for_amendment(by=by, reason=reason)
-    return _save(form, by=by, reason=f"Returned for amendment: {reason}")
+    deputy = _record_deputy(form, by)
+    return _save(form, by=by, reason=f"Returned for amendment{deputy}: {reason}")
+
+
+def _record_deputy(form, by):
+    """Keep on the form the team whose deputy `by` signs it off as (none when they manage the Responsible User's
+    team); return the words for its history row."""
+    form.signed_as_deputy_for = signing_as_deputy_for(
+        signer=by, responsible_user_id=form.responsible_user_id, day=timezone.localdate()
+    )
+    return f" (as deputy for {form.signed_as_deputy_for})" if form.signed_as_deputy_for else ""
+
+
+def sign_off_many(*, forms, by, close=None, return_reason=None, in_queue=None):
+    """Close (`close`: closing date and name) or return (`return_reason`) several Complete forms at once.
+
+    `forms` are (form id, the revision the user saw) pairs. Each form goes through close_form or return_form, in a
+    transaction of its own: locked, checked, saved once with one history row, or left as it was. Returns the forms
+    signed off and, for each one refused, (form id, the form as it is now or None, why). What the forms share (the
+    closing date and name, or the reason) is checked first, and a refusal of it changes nothing. `in_queue(form)`
+    says whether the form is in the user's queue (cases/teams.py); a form that is not is refused.
+    """
+    if close is not None:
+        closed_on, name = close
+        if closed_on is None:
+            raise ActionRefused("Enter the closing date.", field="closed_on")
+        if closed_on > timezone.localdate():
+            raise ActionRefused("The closing date cannot be in the future.", field="closed_on")
+        if not (name or "").strip():
+            raise ActionRefused("Enter the name of the person closing the forms.", field="closed_by_name")
+    elif not (return_reason or "").strip():
+        raise ActionRefused("Give the reason for returning the forms to the practitioners.", field="return_reason")
+    if not forms:
+        raise ActionRefused("Select the forms first: tick the box of each.", field="forms")
+    found = Form.objects.select_related("form_type", "case").in_bulk([pk for pk, _revision in forms])
+    done, refused = [], []
+    for pk, revision in forms:
+        form = found.get(pk)
+        if form is None:
+            refused.append((pk, None, "it no longer exists"))
+            continue
+        if in_queue is not None and not in_queue(form):
+            refused.append((pk, form, "it is not in your teams' queue"))
+            continue
+        try:
+            if close is not None:
+                done.append(close_form(form=form, revision=revision, by=by, closed_on=close[0], name=close[1]))
+            else:
+                done.append(return_form(form=form, revision=revision, by=by, reason=return_reason))
+        except EditConflict as conflict:
+            last = conflict.current.history.order_by("-history_id").select_related("history_user").first()
+            who = f" by {last.history_user}" if last and last.history_user else ""
+            refused.append((pk, conflict.current, f"it was changed{who} after you opened the list"))
+        except ActionRefused as refusal:
+            refused.append((pk, form, str(refusal)))
+    return done, refused
 
 
 @transaction.atomic

@@ -17,6 +17,11 @@ ROLE_PERMISSIONS = {
     roles.MANAGER: [("accounts", "record_forms"), ("accounts", "authorise_forms"), ("accounts", "print_forms")],
     roles.FORM_ADMINISTRATOR: [],
     roles.DATA_TEAM: [("accounts", "run_cld_extract")],
+    roles.HEAD_OF_SERVICE: [
+        ("accounts", "authorise_forms"),
+        ("accounts", "print_forms"),
+        ("accounts", "sign_off_all_teams"),
+    ],
 }
 
 

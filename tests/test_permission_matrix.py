@@ -41,7 +41,7 @@ MATRIX = {
     "forms:print-history": {"GET": "login 200 200 200 200", "POST": "login 405 405 405 405"},
     "dashboards:dashboard-list": {"GET": "login 403 200 403 403", "POST": "login 405 405 405 405"},
     "dashboards:sign-off": {"GET": "login 403 200 403 403", "POST": "login 405 405 405 405"},
-    "dashboards:sign-off-list": {"GET": "login 403 200 403 403", "POST": "login 405 405 405 405"},
+    "dashboards:sign-off-list": {"GET": "login 403 200 403 403", "POST": "login 403 200 403 403"},
     "cld:extract": {"GET": "login 403 403 403 200", "POST": "login 403 403 403 200"},
     # the extract's runs and their files: the data team's alone
     "cld:runs": {"GET": "login 403 403 403 200", "POST": "login 405 405 405 405"},

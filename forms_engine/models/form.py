@@ -157,6 +157,17 @@ class Form(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
     returned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The team whose deputy closed or returned the form, when it was a deputy (cases.TeamDeputy) and not a manager of
+    # the Responsible User's teams
+    signed_as_deputy_for = models.ForeignKey(
+        "cases.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name="signed off as deputy for",
+    )
     cloned_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="clones", editable=False
     )
@@ -257,6 +268,12 @@ class Form(models.Model):
             # ... and across types, longest waiting first (the waiting-time bars and their keyset pages)
             models.Index(
                 fields=["completed_at", "id"], condition=Q(status=FormStatus.COMPLETE), name="form_awaiting_by_age_idx"
+            ),
+            # ... and by Responsible User, for a team's queue (its members' forms; cases/teams.py)
+            models.Index(
+                fields=["responsible_user", "completed_at"],
+                condition=Q(status=FormStatus.COMPLETE),
+                name="form_awaiting_by_user_idx",
             ),
             # My Forms' "Closed recently": a user's closed forms by closing date
             models.Index(

@@ -23,7 +23,7 @@ from forms_engine import actions
 from forms_engine.models import Form, FormType
 from tests.browser import axe
 from tests.conftest import PASSWORD, REPORT, app_urls, case_routes
-from tests.factories import CaseFactory, FormTypeFactory, UserFactory, code, required_answers
+from tests.factories import CaseFactory, FormTypeFactory, TeamFactory, UserFactory, code, required_answers
 from tests.test_permission_matrix import MATRIX, ROLES
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -128,6 +128,9 @@ class World:
         world.practitioner, world.manager = practitioner, manager
         form_type = FormType.objects.get(code=cls.TYPE)
         assert form_type.requires_sign_off
+        team = TeamFactory(name="Locality North")
+        team.members.add(practitioner)
+        team.managers.add(manager)
         world.case = CaseFactory()
         world.in_progress = cls.form(form_type, CaseFactory(person=world.case.person), practitioner)
         world.complete = cls.form(form_type, CaseFactory(person=world.case.person), practitioner, complete=True)

@@ -4,10 +4,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from forms_engine.models import Form
-from tests.factories import FormTypeFactory, make_form
+from tests.factories import FormTypeFactory, TeamFactory, make_form
 
 
 def test_manager_closes_a_form_from_the_sign_off_chart(live_server, page, sign_in, operate, practitioner, manager):
+    team = TeamFactory(name="Locality North")
+    team.members.add(practitioner)
+    team.managers.add(manager)
     review = FormTypeFactory(name="Support Plan Review (journey)")
     other = FormTypeFactory(name="Interim Plan (journey)")
     first = make_form(status="complete", form_type=review, responsible_user=practitioner)

@@ -82,7 +82,7 @@ def test_chart_reads_the_tallies_not_the_forms(fifty_thousand_forms, group):
         if group == "age":
             counted = sum(dashboard_queries.band_counts(timezone.localdate()).values())
         else:
-            counted = sum(count for _item, count in dashboard_queries.named_counts(group))
+            counted = sum(count for _pk, _name, count in dashboard_queries.named_counts(group))
     assert counted == Form.objects.awaiting_sign_off().count() == 5000
     total = 0.0
     for query in queries.captured_queries:

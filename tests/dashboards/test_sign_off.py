@@ -2,10 +2,18 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import roles
 from forms_engine.models import Form
 from tests.factories import FormTypeFactory, UserFactory, bulk_forms, make_form
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager(db):
+    """The chart and the list themselves, over every team: a head of service's (the teams' own queues are in
+    tests/dashboards/test_teams.py)."""
+    return UserFactory(username="mel", first_name="Mel", last_name="Manager", roles=[roles.HEAD_OF_SERVICE])
 
 
 @pytest.fixture
@@ -158,15 +166,16 @@ def test_sign_off_pages_query_counts_do_not_grow(client, manager, django_assert_
     worker = UserFactory()
     bulk_forms(count, status="complete", form_type=form_type, responsible_user=worker, completed_days_ago=3)
     client.force_login(manager)
-    for group, queries in (("type", 4), ("user", 4), ("age", 3)):
-        # the session, the user with their roles, one aggregate for the bars (and one for the types' or users' names)
+    for group, queries in (("type", 4), ("user", 4), ("age", 4)):
+        # the session, the user with their roles, the teams the viewer signs off today (the team filter), and one
+        # aggregate for the bars (with the types' or users' names)
         with django_assert_num_queries(queries):
             assert client.get(reverse("dashboards:sign-off"), {"group": group}).status_code == 200
     deep = Form.objects.filter(form_type=form_type).order_by("completed_at", "pk")[count // 2]
     for extra in ({}, {"after": encode(deep.completed_at, deep.pk)}):
-        # the session, the user, the bar's form type, its total (a tally sum; SQLite: a capped count), the page's
-        # ids and sort keys, then its rows by id
-        with django_assert_num_queries(6):
+        # the session, the user, the teams the viewer signs off today, the bar's form type, its total (a tally sum;
+        # SQLite: a capped count), the page's ids and sort keys, then its rows by id
+        with django_assert_num_queries(7):
             response = client.get(reverse("dashboards:sign-off-list"), {"type": form_type.pk, **extra})
         assert len(response.context["rows"]) == min(25, count - (count // 2 + 1 if extra else 0))
 

@@ -1,0 +1,116 @@
+"""Teams and who signs off their forms: a team's managers always, and a deputy a manager names for a period.
+
+A form belongs to the teams of its Responsible User. These rules are the one place that says whose queue a form is
+in (dashboards/queries.py filters by them) and when a sign-off is a deputy's (forms_engine.actions records it).
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+
+from cases.models import Team, TeamDeputy
+
+ALL_TEAMS_PERMISSION = "accounts.sign_off_all_teams"
+MAX_DEPUTY_DAYS = 366
+
+
+class TeamRefused(Exception):
+    """A change to a team that its rules do not allow; `field` names the input it concerns, if any."""
+
+    def __init__(self, message, *, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+def in_charge_q(user, day, prefix=""):
+    """The teams `user` signs off on `day`, as a condition on Team (or on a relation to it, through `prefix`): the
+    ones they manage, and the ones they are deputy for that day. `user` and `day` may be values or query Params."""
+    return Q(**{f"{prefix}managers": user}) | Q(
+        **{f"{prefix}deputies__deputy": user, f"{prefix}deputies__starts_on__lte": day},
+        **{f"{prefix}deputies__ends_on__gte": day},
+    )
+
+
+def teams_in_charge(user, day):
+    """The teams `user` signs off on `day`, in name order, each with `role`: "manager" or "deputy"."""
+    teams = list(Team.objects.filter(in_charge_q(user.pk, day)).distinct().order_by("name"))
+    managed = set(user.managed_teams.filter(pk__in=[team.pk for team in teams]).values_list("pk", flat=True))
+    for team in teams:
+        team.role = "manager" if team.pk in managed else "deputy"
+    return teams
+
+
+def sees_every_team(user):
+    return user.has_perm(ALL_TEAMS_PERMISSION)
+
+
+def members_of_teams_in_charge(user, day):
+    """The ids of the users whose forms `user` signs off on `day` (a subquery): the members of their teams."""
+    return Team.members.through.objects.filter(team__in=Team.objects.filter(in_charge_q(user, day))).values("user_id")
+
+
+def members_of(team):
+    return Team.members.through.objects.filter(team_id=team).values("user_id")
+
+
+def signing_as_deputy_for(*, signer, responsible_user_id, day):
+    """The team whose deputy `signer` is signing for, when they sign off a form of `responsible_user_id`: None when
+    they manage one of that user's teams (or are not a deputy for any), else the team they are deputy for."""
+    teams = Team.objects.filter(members=responsible_user_id)
+    if teams.filter(managers=signer).exists():
+        return None
+    return (
+        teams.filter(deputies__deputy=signer, deputies__starts_on__lte=day, deputies__ends_on__gte=day)
+        .order_by("name")
+        .first()
+    )
+
+
+@transaction.atomic
+def name_deputy(*, team, deputy, starts_on, ends_on, by, today):
+    """Name `deputy` to sign off the team's forms from `starts_on` to `ends_on` (both included).
+
+    Refused with TeamRefused unless `by` manages the team and `deputy` is another manager who does not, the period
+    is not over and at most a year long, and it does not overlap the deputy's own period for this team."""
+    if not team.managers.filter(pk=by.pk).exists():
+        raise TeamRefused(f"Only a manager of {team} can name its deputies.")
+    if deputy is None:
+        raise TeamRefused("Choose the manager who will be deputy.", field="deputy")
+    if not deputy.has_perm("accounts.authorise_forms"):
+        raise TeamRefused(f"{deputy} cannot sign off forms: a deputy must be a manager.", field="deputy")
+    if team.managers.filter(pk=deputy.pk).exists():
+        raise TeamRefused(f"{deputy} already manages {team}.", field="deputy")
+    if starts_on is None or ends_on is None:
+        raise TeamRefused("Enter the first and last day of the period.", field="ends_on" if starts_on else "starts_on")
+    if ends_on < starts_on:
+        raise TeamRefused("The last day cannot be before the first.", field="ends_on")
+    if ends_on < today:
+        raise TeamRefused("The period is over already: its last day is in the past.", field="ends_on")
+    if (ends_on - starts_on).days + 1 > MAX_DEPUTY_DAYS:
+        raise TeamRefused("A deputy is named for a year at most; name them again after it.", field="ends_on")
+    overlapping = TeamDeputy.objects.select_for_update().filter(
+        team=team, deputy=deputy, starts_on__lte=ends_on, ends_on__gte=starts_on
+    )
+    if overlapping.exists():
+        raise TeamRefused(f"{deputy} is already deputy for {team} on some of those days.", field="starts_on")
+    return TeamDeputy.objects.create(team=team, deputy=deputy, starts_on=starts_on, ends_on=ends_on, named_by=by)
+
+
+@transaction.atomic
+def end_deputy(*, appointment, by, today):
+    """End a deputy's period: it ends yesterday, so that from today the deputy signs off nothing of the team's; one
+    that has not begun before today is withdrawn (its history remains). Refused unless `by` manages the team."""
+    if not appointment.team.managers.filter(pk=by.pk).exists():
+        raise TeamRefused(f"Only a manager of {appointment.team} can end its deputies' periods.")
+    if appointment.starts_on >= today:
+        appointment.delete()
+        return None
+    appointment.ends_on = min(appointment.ends_on, today - datetime.timedelta(days=1))
+    appointment.save(update_fields=["ends_on"])
+    return appointment
+
+
+def queue_members(user, day):
+    """The ids of the users whose forms are in `user`'s queue on `day` (their teams' members), as a set."""
+    return set(members_of_teams_in_charge(user.pk, day).values_list("user_id", flat=True))
