@@ -13,7 +13,7 @@ from accounts.models import display_name
 from caredirector.prepared import Param, Prepared
 from cases import teams
 from dashboards.keyset import keys_query, keyset_page
-from forms_engine.models import RETURNED, AwaitingByDay, AwaitingByOwner, Form, FormStatus, FormType, MyFormsTally
+from forms_engine.models import RETURNED, AwaitingByDay, AwaitingByOwner, Form, FormStatus, MyFormsTally
 from forms_engine.queries import CASE, RESPONSIBLE, by_ids, ids_param, rows
 
 RECENTLY_CLOSED_DAYS = 30
