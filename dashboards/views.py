@@ -7,17 +7,18 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import teams
-from cases.models import Team
+from cases.models import Team, TeamDeputy
 from dashboards import queries
 from dashboards.charts import bar_chart
-from dashboards.forms import BulkSignOffForm
+from dashboards.forms import BulkSignOffForm, DeputyForm
 from forms_engine import actions
 from forms_engine.models import FormType
 from forms_engine.models.form import reference_for
@@ -53,7 +54,12 @@ def dashboard_list(request):
             "name": "Forms to Sign-Off",
             "url": reverse("dashboards:sign-off"),
             "description": "Complete forms waiting for a manager to close them.",
-        }
+        },
+        {
+            "name": "My teams and deputies",
+            "url": reverse("dashboards:teams"),
+            "description": "The teams whose forms you sign off, their members, and who deputises for you when.",
+        },
     ]
     return render(request, "dashboards/dashboard_list.html", {"dashboards": dashboards})
 
@@ -265,3 +271,84 @@ def _get_or_404(queryset, raw_pk):
         return get_object_or_404(queryset, pk=int(raw_pk))
     except ValueError:
         raise Http404("No such bar on the chart.") from None
+
+
+# --- Teams and their deputies --------------------------------------------------------------------------------------
+
+
+@require_GET
+@can_authorise
+def my_teams(request):
+    """The teams the viewer manages or deputises for (today or later), their members and managers, and their
+    deputies from today on; a manager names a deputy here (name_deputy) and ends one's period (end_deputy)."""
+    return _teams_page(request)
+
+
+def _teams_page(request, forms=None):
+    """My teams, with the deputy form of each team the viewer manages (`forms`: one bound, with its errors)."""
+    today = timezone.localdate()
+    shown = (
+        Team.objects.filter(Q(managers=request.user) | Q(deputies__deputy=request.user, deputies__ends_on__gte=today))
+        .distinct()
+        .prefetch_related(
+            "members",
+            "managers",
+            Prefetch(
+                "deputies",
+                queryset=TeamDeputy.objects.filter(ends_on__gte=today).select_related("deputy", "named_by"),
+                to_attr="deputies_from_today",
+            ),
+        )
+        .order_by("name")
+    )
+    entries = []
+    for team in shown:
+        manages = any(manager.pk == request.user.pk for manager in team.managers.all())
+        form = (forms or {}).get(team.pk)
+        if manages and form is None:
+            form = DeputyForm(auto_id=f"team-{team.pk}-%s", exclude=[manager.pk for manager in team.managers.all()])
+        entries.append({"team": team, "manages": manages, "form": form})
+    return render(request, "dashboards/teams.html", {"entries": entries, "today": today})
+
+
+@require_POST
+@can_authorise
+def name_deputy(request, pk):
+    """Name a deputy for one of the viewer's teams (cases.teams.name_deputy says whether it may be)."""
+    team = get_object_or_404(Team, pk=pk)
+    form = DeputyForm(request.POST, auto_id=f"team-{team.pk}-%s", exclude=team.managers.values_list("pk", flat=True))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            appointment = teams.name_deputy(
+                team=team,
+                deputy=data["deputy"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                by=request.user,
+                today=timezone.localdate(),
+            )
+        except teams.TeamRefused as refusal:
+            form.add_error(refusal.field, str(refusal))
+        else:
+            messages.success(request, f"{appointment.deputy} is deputy for {team} from {appointment.starts_on:%d/%m/%Y} to {appointment.ends_on:%d/%m/%Y}.")
+            return redirect("dashboards:teams")
+    return _teams_page(request, forms={team.pk: form})  # this team's form again, with the typing and its errors
+
+
+@require_POST
+@can_authorise
+def end_deputy(request, pk):
+    """End a deputy's period (or withdraw one not begun); only a manager of the team may."""
+    appointment = get_object_or_404(TeamDeputy.objects.select_related("team", "deputy"), pk=pk)
+    try:
+        ended = teams.end_deputy(appointment=appointment, by=request.user, today=timezone.localdate())
+    except teams.TeamRefused as refusal:
+        raise PermissionDenied(str(refusal)) from refusal
+    if ended is None:
+        messages.success(request, f"{appointment.deputy} is no longer deputy for {appointment.team}.")
+    else:
+        messages.success(
+            request, f"{appointment.deputy}'s time as deputy for {appointment.team} ended on {ended.ends_on:%d/%m/%Y}."
+        )
+    return redirect("dashboards:teams")

@@ -42,6 +42,9 @@ MATRIX = {
     "dashboards:dashboard-list": {"GET": "login 403 200 403 403", "POST": "login 405 405 405 405"},
     "dashboards:sign-off": {"GET": "login 403 200 403 403", "POST": "login 405 405 405 405"},
     "dashboards:sign-off-list": {"GET": "login 403 200 403 403", "POST": "login 403 200 403 403"},
+    "dashboards:teams": {"GET": "login 403 200 403 403", "POST": "login 405 405 405 405"},
+    "dashboards:deputy-new": {"GET": "login 405 405 405 405", "POST": "login 403 404 403 403"},
+    "dashboards:deputy-end": {"GET": "login 405 405 405 405", "POST": "login 403 404 403 403"},
     "cld:extract": {"GET": "login 403 403 403 200", "POST": "login 403 403 403 200"},
     # the extract's runs and their files: the data team's alone
     "cld:runs": {"GET": "login 403 403 403 200", "POST": "login 405 405 405 405"},
@@ -75,7 +78,12 @@ def test_every_url_every_role_every_method(people, settings):
     settings.CLD_LA_CODE, settings.JOBS_QUEUED = "384", False
     run = queue_run(period=Period(datetime.date(2026, 4, 1), datetime.date(2026, 6, 30)), release=2)
     assert run.state == "done"
-    samples = {"cases": {"pk": form.case_id}, "forms": {"pk": form.pk}, "cld": {"pk": run.pk, "kind": "extract"}}
+    samples = {
+        "cases": {"pk": form.case_id},
+        "forms": {"pk": form.pk},
+        "cld": {"pk": run.pk, "kind": "extract"},
+        "dashboards": {"pk": 999999},  # no such team or deputy: a manager is told so (404)
+    }
     urls = list(app_urls({**samples, **case_routes(form.case_id)}))
     missing = sorted({name for name, _ in urls} - set(MATRIX))
     assert not missing, f"URLs with no row in the permission matrix: {missing}"

@@ -94,7 +94,15 @@ def test_idle_timeout_is_a_setting(settings):
 
 
 def state_changing_requests(form, case):
-    yield from app_urls({"cases": {"pk": case.pk}, "forms": {"pk": form.pk}, **case_routes(case.pk), **cld_routes()})
+    yield from app_urls(
+        {
+            "cases": {"pk": case.pk},
+            "forms": {"pk": form.pk},
+            "dashboards": {"pk": 1},
+            **case_routes(case.pk),
+            **cld_routes(),
+        }
+    )
 
 
 def test_csrf_is_enforced_on_every_state_changing_request(practitioner, manager):
@@ -139,7 +147,13 @@ def test_history_cannot_be_edited_or_deleted_in_the_admin(client, form_admin, pr
 def test_no_url_lets_a_practitioner_delete_a_form(client, practitioner):
     form = make_form(responsible_user=practitioner)
     client.force_login(practitioner)
-    samples = {"cases": {"pk": form.case_id}, "forms": {"pk": form.pk}, **case_routes(form.case_id), **cld_routes()}
+    samples = {
+        "cases": {"pk": form.case_id},
+        "forms": {"pk": form.pk},
+        "dashboards": {"pk": 1},
+        **case_routes(form.case_id),
+        **cld_routes(),
+    }
     for _name, path in app_urls(samples):
         client.delete(path)
         client.post(path, {"action": "delete", "delete": "1"})

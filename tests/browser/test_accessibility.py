@@ -31,6 +31,8 @@ pytestmark = pytest.mark.usefixtures("reference_data")
 # The URLs that answer no page to anyone (each proven so by test_not_pages_answer_no_page).
 NOT_PAGES = {
     "healthz": "the load balancer's health check (JSON)",
+    "dashboards:deputy-new": "POST only: names a deputy and redirects to My teams (refused: My teams again)",
+    "dashboards:deputy-end": "POST only: ends a deputy's period and redirects to My teams",
     "logout": "POST only: signs out and redirects to the sign-in page",
     "forms:form-clone": "POST only: redirects to the clone",
     "cld:run-progress": "JSON for the run page's progress script",
@@ -105,7 +107,12 @@ def test_not_pages_answer_no_page(client, practitioner, manager, data_team, form
     """What NOT_PAGES names answers no HTML page to any role: its GET is a redirect, a refusal, JSON or a file."""
     settings.CLD_LA_CODE, settings.JOBS_QUEUED = "384", False
     world = World.build(practitioner, manager)
-    samples = {"cases": {"pk": world.case.pk}, "forms": {"pk": world.closed.pk}, "cld": {"pk": world.done_run.pk}}
+    samples = {
+        "cases": {"pk": world.case.pk},
+        "forms": {"pk": world.closed.pk},
+        "cld": {"pk": world.done_run.pk},
+        "dashboards": {"pk": world.team.pk},
+    }
     urls = dict(app_urls({**samples, "kind": "extract", **case_routes(world.case.pk)}))
     for user in (None, practitioner, manager, data_team, form_admin):
         client.logout()
@@ -128,7 +135,7 @@ class World:
         world.practitioner, world.manager = practitioner, manager
         form_type = FormType.objects.get(code=cls.TYPE)
         assert form_type.requires_sign_off
-        team = TeamFactory(name="Locality North")
+        world.team = team = TeamFactory(name="Locality North")
         team.members.add(practitioner)
         team.managers.add(manager)
         world.case = CaseFactory()
@@ -200,7 +207,12 @@ class World:
                 ("done", f"/cld/extract/runs/{self.done_run.pk}/"),
                 ("queued", f"/cld/extract/runs/{self.queued_run.pk}/"),
             ]
-        samples = {"cases": {"pk": self.case.pk}, "forms": {"pk": self.closed.pk}, "cld": {"pk": self.done_run.pk}}
+        samples = {
+            "cases": {"pk": self.case.pk},
+            "forms": {"pk": self.closed.pk},
+            "cld": {"pk": self.done_run.pk},
+            "dashboards": {"pk": self.team.pk},
+        }
         urls = dict(app_urls({**samples, "kind": "extract", **case_routes(self.case.pk)}))
         return [("", urls[name])]
 
