@@ -114,3 +114,13 @@ def end_deputy(*, appointment, by, today):
 def queue_members(user, day):
     """The ids of the users whose forms are in `user`'s queue on `day` (their teams' members), as a set."""
     return set(members_of_teams_in_charge(user.pk, day).values_list("user_id", flat=True))
+
+
+def team_names(user_ids):
+    """{user id: the names of the user's teams, joined} for the given users (one query): what lists show as a form's
+    team, which is its Responsible User's."""
+    names = {}
+    found = Team.members.through.objects.filter(user_id__in=set(user_ids)).order_by("team__name")
+    for user_id, name in found.values_list("user_id", "team__name"):
+        names[user_id] = f"{names[user_id]}, {name}" if user_id in names else name
+    return names

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -41,7 +41,8 @@ def my_forms(request):
     paginator.count = counts[chosen]  # known from the tabs' counts: no second count
     page = paginator.get_page(request.GET.get("page"))
     tabs = [(key, tab_label, counts[key]) for key, (tab_label, _condition) in filters.items()]
-    context = {"page": page, "tabs": tabs, "chosen": chosen, "chosen_label": label}
+    teams_of_user = teams.team_names([request.user.pk]).get(request.user.pk, "")
+    context = {"page": page, "tabs": tabs, "chosen": chosen, "chosen_label": label, "teams": teams_of_user}
     return render(request, "dashboards/my_forms.html", context)
 
 
@@ -331,7 +332,11 @@ def name_deputy(request, pk):
         except teams.TeamRefused as refusal:
             form.add_error(refusal.field, str(refusal))
         else:
-            messages.success(request, f"{appointment.deputy} is deputy for {team} from {appointment.starts_on:%d/%m/%Y} to {appointment.ends_on:%d/%m/%Y}.")
+            messages.success(
+                request,
+                f"{appointment.deputy} is deputy for {team} from {appointment.starts_on:%d/%m/%Y} "
+                f"to {appointment.ends_on:%d/%m/%Y}.",
+            )
             return redirect("dashboards:teams")
     return _teams_page(request, forms={team.pk: form})  # this team's form again, with the typing and its errors
 

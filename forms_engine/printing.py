@@ -10,6 +10,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from cases.teams import team_names
 from forms_engine.forms import NOT_ANSWERED, display_answer
 
 # Characters Word's XML cannot hold (pasted text brings them: vertical tab, form feed, NUL ...) and lone surrogates.
@@ -31,6 +32,7 @@ def form_header(form):
         ("NHS number", person.nhs_number_display or NOT_ANSWERED),
         ("Form reference", form.reference),
         ("Responsible user", form.responsible_user.display_name),
+        ("Team", team_names([form.responsible_user_id]).get(form.responsible_user_id, NOT_ANSWERED)),
         ("Status", form.get_status_display()),
         ("Start date", _date(form.start_date)),
         ("Completed", _date(form.completed_on)),
