@@ -1,13 +1,38 @@
 from django.contrib import admin
+from django.db.models import Count
 
-from caredirector.admin import EvidenceHistoryAdmin
-from cases.models import Case, Person, Team
+from caredirector.admin import EvidenceHistoryAdmin, LabelledTabularInline
+from cases.models import Case, Person, Team, TeamDeputy
+
+
+class TeamDeputyInline(LabelledTabularInline):
+    """A team's deputies and their periods (managers name them in the app, My teams and deputies)."""
+
+    model = TeamDeputy
+    fields = ("deputy", "starts_on", "ends_on", "named_by")
+    readonly_fields = ("named_by",)
+    extra = 0
 
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
+    """A team, its members (whose forms its managers sign off) and its managers."""
+
+    list_display = ("name", "manager_names", "member_count")
     search_fields = ("name",)
-    filter_horizontal = ("members",)
+    filter_horizontal = ("members", "managers")
+    inlines = [TeamDeputyInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(members_count=Count("members", distinct=True))
+
+    @admin.display(description="managers")
+    def manager_names(self, team):
+        return ", ".join(str(manager) for manager in team.managers.all())
+
+    @admin.display(description="members", ordering="members_count")
+    def member_count(self, team):
+        return team.members_count
 
 
 @admin.register(Person)
