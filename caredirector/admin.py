@@ -1,6 +1,7 @@
 from functools import wraps
 
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -46,21 +47,21 @@ class EvidenceHistoryAdmin(SimpleHistoryAdmin):
 
 
 class LabelledFormSet(BaseInlineFormSet):
+    """Names each control of a tabular inline's rows by its column and row ("Label, row 2"): Django's tabular inline
+    shows the field's label only once, in the column header, which is not tied to the controls beneath it (WCAG
+    4.1.2; axe: label, select-name)."""
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        if "DELETE" in form.fields:
-            form.fields["DELETE"].widget.attrs.setdefault("aria-label", "Delete")
+        row = f"row {index + 1}" if index is not None else "new row"
+        for field in form.fields.values():
+            # a related field's wrapper renders the widget it wraps (its own copy, on each form)
+            widget = field.widget.widget if isinstance(field.widget, RelatedFieldWidgetWrapper) else field.widget
+            widget.attrs["aria-label"] = f"{field.label}, {row}"
 
 
 class LabelledTabularInline(admin.TabularInline):
-    """A tabular inline whose every control has a name (WCAG 4.1.2; axe: label, select-name): Django's tabular inline
-    shows the field's label only once, in the column header, which is not tied to the controls beneath it."""
+    """A tabular inline whose every control has a name, and whose first column has a header."""
 
     template = "admin/edit_inline/tabular_labelled.html"
     formset = LabelledFormSet
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None:
-            field.widget.attrs.setdefault("aria-label", str(field.label))
-        return field

@@ -44,6 +44,7 @@
   }
   var announcer = block.querySelector("[data-cld-announce]");
   var shownBefore = null;
+  var clearedSaid = "";
 
   function apply(event) {
     var entry = rules.table[key()];
@@ -84,8 +85,12 @@
       ? "These answers no longer apply and will be cleared when you save: " + cleared.join("; ") + "."
       : "";
     warning.textContent = clearing;
-    // Say what the change did, for those who cannot see the fields come and go (WCAG 4.1.3 Status Messages)
-    if (event && (appeared.length || went.length || cleared.length)) {
+    // Say what the change did, for those who cannot see the fields come and go (WCAG 4.1.3 Status Messages): when
+    // questions came or went, or the answers to be cleared are not those last said (not at every keystroke)
+    var clearedNow = cleared.join("; ");
+    var clearedChanged = clearedNow !== clearedSaid;
+    clearedSaid = clearedNow;
+    if (event && (appeared.length || went.length || (clearedChanged && cleared.length))) {
       var said = [];
       if (appeared.length) {
         said.push(questions(appeared.length) + " added below: " + appeared.join("; ") + ".");

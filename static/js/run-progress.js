@@ -8,12 +8,17 @@
   var label = document.getElementById("run-bar-label");
   var announcer = document.getElementById("run-announce");
   var quarterSaid = 0;
+  var takenSaid = section.getAttribute("data-state") === "running";
   var address = section.getAttribute("data-progress-url");
 
   function show(progress) {
     if (progress.state !== "queued" && progress.state !== "running") {
       window.location.reload();
       return;
+    }
+    if (progress.state === "running" && !takenSaid) {
+      takenSaid = true;
+      announcer.textContent = "A worker has taken the run.";
     }
     if (progress.state === "running" && progress.rows_expected !== null) {
       bar.max = Math.max(progress.rows_expected, 1);

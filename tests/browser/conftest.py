@@ -51,7 +51,7 @@ KEYBOARD_JOURNEYS = []
 def operate(request, page):
     """How the journey works the page: with the pointer, then with the keyboard alone (tests/browser/operate.py)."""
     yield request.param(page)
-    if request.param is Keys and request.node.rep_call_passed:
+    if request.param is Keys and getattr(request.node, "rep_call_passed", False):
         KEYBOARD_JOURNEYS.append(request.node.nodeid)
 
 

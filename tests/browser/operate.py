@@ -78,19 +78,30 @@ class Keys:
         self.keyboard.press("Enter")
 
     def fill(self, locator, text):
-        self.tab_to(locator)
-        kind = locator.first.evaluate("element => element.type")
+        """Reach a field and type into it (a date field: its parts as digits, in the browser's order); the field
+        must then hold the text, or the journey fails here."""
+        locator = locator.first
+        kind = locator.evaluate("element => element.type")
         if kind == "date":
+            # Reached going forward, so that the focus is on the date's first part (Shift+Tab lands on its last)
+            while self._before_focus(locator):
+                self.keyboard.press("Shift+Tab")
+                Keys.presses.append("Shift+Tab")
+            self.tab_to(locator)
             year, month, day = text.split("-")
             parts = {"year": year, "month": month, "day": day}
             for part in self._date_order():
                 self.keyboard.type(parts[part])
-            return
-        self.keyboard.press("Control+A")
-        if text:
-            self.keyboard.type(text)
         else:
-            self.keyboard.press("Delete")
+            self.tab_to(locator)
+            self.keyboard.press("Control+A")
+            if text:
+                self.keyboard.type(text)
+            else:
+                self.keyboard.press("Delete")
+        typed = locator.input_value()
+        if typed != text:
+            raise AssertionError(f"typing {text!r} into {locator} left {typed!r}")
 
     def _date_order(self):
         """The order in which this browser's date fields take their parts (its own locale's: month first in
@@ -129,9 +140,7 @@ class Keys:
             if label is not None
             else (lambda option: option["value"] == value)
         )
-        options = locator.evaluate(
-            "select => [...select.options].map(o => ({label: o.label, value: o.value, hidden: o.hidden}))"
-        )
+        options = locator.evaluate("select => [...select.options].map(o => ({label: o.label, value: o.value}))")
         if index is None:
             index = next(position for position, option in enumerate(options) if wanted(option))
         target = index
@@ -150,16 +159,20 @@ class Keys:
             self.tab_to(locator)
             if not locator.is_checked():
                 self.keyboard.press("Space")
-            return
-        group = self.page.locator(f"input[type=radio][name='{name}']")
-        count = group.count()
-        self.tab_to(group.first.locator("xpath=ancestor::fieldset[1]"), within=True)
-        for _ in range(count + 1):
-            if self._focused(locator):
-                break
-            self.keyboard.press("ArrowDown")
+        else:
+            group = self.page.locator(f"input[type=radio][name='{name}']")
+            count = group.count()
+            self.tab_to(group.first.locator("xpath=ancestor::fieldset[1]"), within=True)
+            for _ in range(count + 1):
+                if self._focused(locator):
+                    break
+                self.keyboard.press("ArrowDown")
+            else:
+                raise AssertionError(f"the arrow keys never reached {locator} in its group")
+            if not locator.is_checked():
+                self.keyboard.press("Space")
         if not locator.is_checked():
-            self.keyboard.press("Space")
+            raise AssertionError(f"{locator} is not ticked after Space")
 
     def focus_and_enter(self, locator):
         self.click(locator)

@@ -41,12 +41,13 @@ NOT_PAGES = {
 
 
 def admin_pages():
-    """Django's admin as a form administrator reaches it: its index, and each registered model's list, add page and
-    the edit page of its first record."""
+    """Django's admin as a form administrator reaches it: its index and password change, and each registered
+    model's list, add page, and its first record's edit, history and delete pages (those the role may open)."""
     from django.contrib import admin
     from django.urls import NoReverseMatch, reverse
 
     yield "admin:index", reverse("admin:index")
+    yield "admin:password_change", reverse("admin:password_change")
     for model in admin.site._registry:
         name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         yield f"{name}_changelist", reverse(f"{name}_changelist")
@@ -56,7 +57,11 @@ def admin_pages():
             pass
         first = model._default_manager.order_by("pk").first()
         if first is not None:
-            yield f"{name}_change", reverse(f"{name}_change", args=[first.pk])
+            for page in ("change", "history", "delete"):
+                try:
+                    yield f"{name}_{page}", reverse(f"{name}_{page}", args=[first.pk])
+                except NoReverseMatch:
+                    pass
 
 
 CHECKED = []  # (page name, role, state) checked, reported at the end of the run
@@ -90,7 +95,7 @@ def test_the_accessibility_statement_names_every_page_the_sweep_checks():
 
 
 @pytest.mark.django_db
-def test_the_statement_is_linked_from_every_page_and_lists_the_pages(client, practitioner, settings):
+def test_the_statement_is_linked_from_every_page_and_lists_the_pages(client, practitioner, form_admin, settings):
     settings.ACCESSIBILITY_CONTACT = "accessibility@wakefield.example"
     statement = client.get("/accessibility/").content.decode()  # signed out
     assert "Accessibility statement for Case recording" in statement
@@ -100,6 +105,10 @@ def test_the_statement_is_linked_from_every_page_and_lists_the_pages(client, pra
     client.force_login(practitioner)
     for path in ("/", "/cases/", "/accessibility/", "/dashboards/"):  # a page, and the 403 page
         assert '<a href="/accessibility/">Accessibility statement</a>' in client.get(path).content.decode()
+    client.force_login(form_admin)  # and the admin's pages
+    assert '<a href="/accessibility/">Accessibility statement</a>' in client.get("/admin/").content.decode()
+    with open(settings.BASE_DIR / "templates" / "500.html", encoding="utf-8") as error_page:  # static: no context
+        assert '<a href="/accessibility/">Accessibility statement</a>' in error_page.read()
 
 
 @pytest.mark.django_db
@@ -198,7 +207,7 @@ class World:
             "In Progress": self.in_progress,
             "Complete": self.complete,
             "Closed": self.closed,
-            "Returned": self.returned,
+            "Returned for amendment": self.returned,
         }
         if name == "forms:form-edit":
             return [(state, form.get_absolute_url()) for state, form in forms.items()]
@@ -234,10 +243,17 @@ class Sweep:
             )
         CHECKED.append((name, self.role, state))
 
-    def visit(self, path, state="", *, name=None):
+    def visit(self, path, state="", *, name=None, status=200, shows=None):
+        """Open the page and check it: it must answer `status` (the permission matrix's answer for the role) and,
+        for a state, show `shows`, or the check would be of another page than it says."""
         response = self.page.goto(self.base + path)
+        where = f"{name} [{self.role}{', ' + state if state else ''}]"
+        if response.status != status or axe.path_of(self.page) != path.split("?")[0]:
+            self.found.append(f"{where}: answered {response.status} at {axe.path_of(self.page)}, not {status}")
         if response.status == 403:
             state = "403 page"
+        elif shows and not self.page.get_by_text(shows, exact=True).count():
+            self.found.append(f"{where}: does not show {shows!r}")
         self.check(state, name=name)
 
 
@@ -270,15 +286,22 @@ def test_every_page_the_role_reaches_has_no_axe_violations(
     }
     sign_in_as(users[role])
     sweep = Sweep(page, live_server.url, role)
+    answers = {name: int(MATRIX[name]["GET"].split()[ROLES.index(role)]) for name in pages_for(role)}
     for name in pages_for(role):
         for state, path in world.paths(name):
-            sweep.visit(path, state, name=name)
-    sweep.visit("/forms/999999999/", "404", name="404")
+            shows = state if name == "forms:form-edit" else None  # the form's status badge
+            sweep.visit(path, state, name=name, status=answers[name], shows=shows)
+    if users[role]:  # (signed out, it is the sign-in page)
+        sweep.visit("/forms/999999999/", "404", name="404", status=404)
     if role == "form_admin":
         for name, path in admin_pages():
             response = page.goto(live_server.url + path)
             if response.status == 200:  # a model the role may not see answers 403
                 sweep.check(name=name)
+    checked = {name for name, checked_role, _state in CHECKED if checked_role == role}
+    expected = set(pages_for(role)) | ({"404"} if users[role] else set())
+    expected |= {"admin:index"} if role == "form_admin" else set()
+    assert expected <= checked, f"pages never checked: {sorted(expected - checked)}"
     FOUND.extend(sweep.found)
     assert not sweep.found, "\n".join(sweep.found)
 
@@ -357,3 +380,8 @@ def test_the_sweep_fails_on_a_violation_and_on_a_page_that_does_not_reflow(live_
     assert [violation["id"] for violation in found] == ["label"]
     assert "unlabelled" in axe.describe("login", found)[0]
     assert axe.page_overflow(page) > 300
+    sweep = Sweep(page, live_server.url, "anonymous")
+    sweep.check(name="login")
+    assert len(sweep.found) == 2 and "label (critical)" in sweep.found[0] and "320 CSS px" in sweep.found[1]
+    sweep.visit("/accounts/login/?next=/cases/", name="login", status=404)  # a page that does not answer as said
+    assert "answered 200" in sweep.found[2]

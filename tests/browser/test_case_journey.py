@@ -26,16 +26,14 @@ def test_practitioner_finds_a_case_and_opens_its_forms(live_server, page, sign_i
     expect(page.get_by_role("heading", name="Forms (Case)")).to_be_visible()
 
 
-def test_related_items_menu_works_from_the_keyboard(live_server, page, sign_in, practitioner):
+def test_related_items_menu_works_from_the_keyboard(live_server, page, sign_in_by_keyboard, keys, practitioner):
     case = CaseFactory()
-    sign_in(practitioner)
+    sign_in_by_keyboard(practitioner)
     page.goto(f"{live_server.url}/cases/{case.pk}/")
-    page.get_by_role("button", name="Menu").focus()
-    page.keyboard.press("Enter")
+    keys.click(page.get_by_role("button", name="Menu"))
     forms_link = page.get_by_role("link", name="Forms (Case)")
     expect(forms_link).to_be_visible()
-    forms_link.focus()
-    page.keyboard.press("Enter")
+    keys.click(forms_link)
     expect(page).to_have_url(f"{live_server.url}/cases/{case.pk}/forms/")
 
 

@@ -274,15 +274,31 @@ def test_a_cursor_naming_an_id_no_column_can_hold_shows_the_first_page(client, m
     assert response.status_code == 200 and len(response.context["rows"]) == 3
 
 
-def test_a_long_bar_label_wraps_whole_onto_two_lines():
-    """The bar's visible text must lie inside its accessible name (WCAG 2.5.3): a long label wraps, never cut off."""
-    from dashboards.charts import bar_chart
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Sensory Impairment Specialist Assessment and Equipment Review",
+        "A" * 20 + " " + "B" * 90 + " end",  # a word longer than a line, and only off-centre spaces
+        " ".join(["Reablement outreach and discharge referral"] * 3)[:150],  # the longest name a form type may have
+    ],
+)
+def test_a_long_bar_label_wraps_whole_onto_lines_that_fit(label):
+    """The bar's visible text must lie inside its accessible name (WCAG 2.5.3): a long label wraps onto as many lines
+    as it needs, never cut off, and its bar's row is as tall as they are."""
+    from dashboards.charts import BAR_HEIGHT, GAP, LINE, LINE_HEIGHT, bar_chart
 
-    label = "Sensory Impairment Specialist Assessment and Equipment Review"
-    short, long = bar_chart([{"label": "OT Review", "count": 2, "url": "/"}, {"label": label, "count": 1, "url": "/"}])[
-        "bars"
-    ]
+    short, long, after = bar_chart(
+        [
+            {"label": "OT Review", "count": 2, "url": "/"},
+            {"label": label, "count": 1, "url": "/"},
+            {"label": "Z", "count": 1, "url": "/"},
+        ]
+    )["bars"]
     assert [line["text"] for line in short["label_lines"]] == ["OT Review"]
     lines = [line["text"] for line in long["label_lines"]]
-    assert len(lines) == 2 and " ".join(lines) == label and all(len(line) <= 40 for line in lines)
-    assert long["label_lines"][0]["y"] < long["text_y"] < long["label_lines"][1]["y"]
+    assert " ".join(lines).split() == label.split()
+    assert all(len(line) <= LINE for line in lines if " " in line)  # only an unbreakable word runs longer
+    assert long["row_height"] == max(BAR_HEIGHT, len(lines) * LINE_HEIGHT)
+    assert long["row_y"] <= long["label_lines"][0]["y"] - LINE_HEIGHT / 2
+    assert long["label_lines"][-1]["y"] + LINE_HEIGHT / 2 <= long["row_y"] + long["row_height"]
+    assert after["row_y"] == long["row_y"] + long["row_height"] + GAP  # the next bar makes room
