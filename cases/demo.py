@@ -17,12 +17,14 @@ PEOPLE = 60
 TEAMS = ("Adult Social Care North", "Occupational Therapy and Sensory Impairment")
 
 USERS = [
-    # username, first name, last name, role, teams (by index), staff, superuser
-    ("practitioner", "Priya", "Sharma", roles.PRACTITIONER, (0,), False, False),
-    ("practitioner2", "Tom", "Walker", roles.PRACTITIONER, (1,), False, False),
-    ("manager", "Helen", "Brooks", roles.MANAGER, (0, 1), False, False),
-    ("datateam", "Sam", "Okafor", roles.DATA_TEAM, (), False, False),
-    ("admin", "Alex", "Morgan", roles.FORM_ADMINISTRATOR, (), True, True),
+    # username, first name, last name, role, member of (teams by index), manages, staff, superuser
+    ("practitioner", "Priya", "Sharma", roles.PRACTITIONER, (0,), (), False, False),
+    ("practitioner2", "Tom", "Walker", roles.PRACTITIONER, (1,), (), False, False),
+    ("manager", "Helen", "Brooks", roles.MANAGER, (), (0,), False, False),
+    ("manager2", "Grace", "Okoye", roles.MANAGER, (), (1,), False, False),
+    ("head", "Dev", "Patel", roles.HEAD_OF_SERVICE, (), (), False, False),
+    ("datateam", "Sam", "Okafor", roles.DATA_TEAM, (), (), False, False),
+    ("admin", "Alex", "Morgan", roles.FORM_ADMINISTRATOR, (), (), True, True),
 ]
 
 GIVEN_NAMES = (
@@ -129,7 +131,7 @@ def seed_users_and_teams():
     User = get_user_model()
     teams = [Team.objects.get_or_create(name=name)[0] for name in TEAMS]
     users, created = {}, 0
-    for username, first, last, role, team_indexes, staff, superuser in USERS:
+    for username, first, last, role, member_of, manages, staff, superuser in USERS:
         user, was_created = User.objects.get_or_create(
             username=username,
             defaults={
@@ -145,8 +147,10 @@ def seed_users_and_teams():
             user.save(update_fields=["password"])
             user.groups.add(Group.objects.get(name=role))
             created += 1
-        for index in team_indexes:
+        for index in member_of:
             teams[index].members.add(user)
+        for index in manages:
+            teams[index].managers.add(user)
         users[username] = user
     return users, teams, created
 

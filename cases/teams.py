@@ -7,7 +7,7 @@ in (dashboards/queries.py filters by them) and when a sign-off is a deputy's (fo
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from cases.models import Team, TeamDeputy
 
@@ -34,10 +34,11 @@ def in_charge_q(user, day, prefix=""):
 
 def teams_in_charge(user, day):
     """The teams `user` signs off on `day`, in name order, each with `role`: "manager" or "deputy"."""
-    teams = list(Team.objects.filter(in_charge_q(user.pk, day)).distinct().order_by("name"))
-    managed = set(user.managed_teams.filter(pk__in=[team.pk for team in teams]).values_list("pk", flat=True))
+    manages = Team.managers.through.objects.filter(team=OuterRef("pk"), user=user.pk)
+    teams = Team.objects.filter(in_charge_q(user.pk, day)).annotate(manages=Exists(manages)).distinct()
+    teams = list(teams.order_by("name"))
     for team in teams:
-        team.role = "manager" if team.pk in managed else "deputy"
+        team.role = "manager" if team.manages else "deputy"
     return teams
 
 

@@ -208,7 +208,7 @@ def sign_off_list(request):
         "columns": COLUMNS,
         "next": request.get_full_path(),
         "bulk": bulk,
-        "ticked": {int(pk) for pk in request.POST.getlist("form") if pk.isdigit()},
+        "ticked": {int(pk) for pk, _revision in _ticked(request)},
         "queue": queue,
         "chart_url": f"{reverse('dashboards:sign-off')}?{queue.query({})}",
         "keep": {key: request.GET[key] for key in ("type", "user", "age", "sort") if key in request.GET},
@@ -216,16 +216,22 @@ def sign_off_list(request):
     return render(request, "dashboards/sign_off_list.html", context)
 
 
-def _sign_off_ticked(request, bulk, scope, today):
-    """Close or return the ticked forms, each through its own action; say what was done and what was refused (and
-    why) as messages. Returns whether the request is done (False: show the list again with the form's errors)."""
-    if not bulk.is_valid():
-        return False
+def _ticked(request):
+    """The ticked forms of the list: (id, the revision the list showed), from the boxes' "id:revision" values."""
     ticked = []
     for value in request.POST.getlist("form"):
         pk, _, revision = value.partition(":")
         if pk.isdigit() and revision.isdigit():
             ticked.append((int(pk), int(revision)))
+    return ticked
+
+
+def _sign_off_ticked(request, bulk, scope, today):
+    """Close or return the ticked forms, each through its own action; say what was done and what was refused (and
+    why) as messages. Returns whether the request is done (False: show the list again with the form's errors)."""
+    if not bulk.is_valid():
+        return False
+    ticked = _ticked(request)
     data = bulk.cleaned_data
     closing = data["action"] == "close"
     members = teams.queue_members(request.user, today) if scope.kind != "all" else None

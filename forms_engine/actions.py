@@ -259,9 +259,14 @@ def sign_off_many(*, forms, by, close=None, return_reason=None, in_queue=None):
             else:
                 done.append(return_form(form=form, revision=revision, by=by, reason=return_reason))
         except EditConflict as conflict:
-            last = conflict.current.history.order_by("-history_id").select_related("history_user").first()
+            current = conflict.current
+            last = current.history.order_by("-history_id").select_related("history_user").first()
             who = f" by {last.history_user}" if last and last.history_user else ""
-            refused.append((pk, conflict.current, f"it was changed{who} after you opened the list"))
+            if current.status != FormStatus.COMPLETE:
+                why = f"it is no longer Complete: it was set {current.get_status_display()}{who}"
+            else:
+                why = f"it was changed{who} after you opened the list"
+            refused.append((pk, current, why))
         except ActionRefused as refusal:
             refused.append((pk, form, str(refusal)))
     return done, refused

@@ -50,7 +50,8 @@ def seed_forms(users, block_columns):
     today = timezone.localdate()
     form_types = list(FormType.objects.active().filter(has_cld_section=True).order_by("name"))
     signed_off = [form_type for form_type in form_types if form_type.requires_sign_off] or form_types
-    manager = users["manager"]
+    # each practitioner's forms signed off by their own team's manager
+    managers = {users["practitioner"].pk: users["manager"], users["practitioner2"].pk: users["manager2"]}
     created = 0
     cases = Case.objects.filter(person__la_person_id__startswith="2000").select_related("responsible_user")
     for index, case in enumerate(cases.order_by("person__la_person_id")):
@@ -62,6 +63,7 @@ def seed_forms(users, block_columns):
             # Forms that wait for a manager (or come back from one) are of types that need sign-off.
             choices = signed_off if outcome in ("complete", "returned") else form_types
             form_type = choices[(index // 2 + offset * 5) % len(choices)]
+            manager = managers.get(worker.pk, users["manager"])
             created += _seed_one(case, form_type, outcome, worker, manager, rng, today, block_columns)
     return created
 

@@ -82,3 +82,27 @@ def test_two_managers_closing_at_once_give_one_close_and_one_history_row():
     form.refresh_from_db()
     assert form.status == "closed"
     assert form.history.count() == history_before + 1
+
+
+def test_racing_bulk_closes_close_each_form_once():
+    """Two managers close the same 20 forms at once, each from their list: every form is closed by one of them,
+    with one history row of its closing; the other is told, form by form."""
+    practitioner = UserFactory(roles=[roles.PRACTITIONER])
+    first, second = (UserFactory(username=name, roles=[roles.MANAGER]) for name in ("first", "second"))
+    form_type = FormTypeFactory(multiple_open_allowed=True)
+    forms = [make_form(status="complete", form_type=form_type, responsible_user=practitioner) for _ in range(20)]
+    shown = [(form.pk, form.revision) for form in forms]
+    today = forms[0].completed_on
+
+    def close_all(by):
+        return lambda: actions.sign_off_many(forms=shown, by=by, close=(today, by.username))
+
+    outcomes = run_at_once(close_all(first), close_all(second))
+    assert [kind for kind, _ in outcomes] == ["ok", "ok"]
+    (done_1, refused_1), (done_2, refused_2) = (result for _, result in outcomes)
+    assert len(done_1) + len(done_2) == 20 and len(refused_1) + len(refused_2) == 20
+    assert {form.pk for form in done_1}.isdisjoint(form.pk for form in done_2)
+    assert all("no longer Complete" in why for _pk, _form, why in refused_1 + refused_2)
+    for form in Form.objects.filter(pk__in=[pk for pk, _ in shown]):
+        assert form.status == "closed" and form.closed_by_name in ("first", "second")
+        assert form.history.filter(history_change_reason__startswith="Closed by").count() == 1
