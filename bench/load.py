@@ -195,6 +195,12 @@ def pages(info):
         "My Forms (25 rows)": ("/", p),
         "Forms to Sign-Off chart": ("/dashboards/sign-off/", m),
         "Sign-off list, first page": (f"/dashboards/sign-off/forms/?{info['list_query']}", m),
+        # a team manager's own queue (15 practitioners' forms) and a deputy's (two teams): code with teams only
+        "Forms to Sign-Off chart, a team's": ("/dashboards/sign-off/", info.get("team_manager_session")),
+        "Sign-off list, a team's first page": (
+            f"/dashboards/sign-off/forms/?{info['list_query']}",
+            info.get("team_manager_session"),
+        ),
         "Sign-off list, page 1,000": (
             f"/dashboards/sign-off/forms/?{info['list_query']}&after={info['deep_cursor']}",
             m,
@@ -241,6 +247,8 @@ def measure(sides, seconds, reps, only=None):
         for name in chosen:
             for side in sides:
                 path, session = pages(side.info)[name]
+                if session is None and path != "/healthz":
+                    continue  # a page this side's code has not (its probe made no user for it)
                 result = wrk(side.server, path, session=session, seconds=seconds)
                 baselines.setdefault(side.name, result["rps"])
                 result["ratio"] = result["rps"] / baselines[side.name]

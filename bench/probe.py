@@ -69,7 +69,9 @@ def main():
     total = sum(statuses.values())
     info = {
         "practitioner_session": session_for("bench_practitioner0"),
-        "manager_session": session_for("bench_manager0"),
+        # the council-wide queue, as before teams (a head of service's); and a team manager's own queue
+        "manager_session": session_for("bench_head"),
+        "team_manager_session": session_for("bench_manager0"),
         "data_team_session": session_for(data_team_user()),
         "list_query": "age=11%2B",
         "deep_cursor": encode(deep.completed_at, deep.pk),

@@ -38,6 +38,8 @@ TARGETS = {  # page: ratio target
     "Forms to Sign-Off chart": 0.08,
     "Sign-off list, first page": 0.08,
     "Sign-off list, page 1,000": 0.08,
+    "Forms to Sign-Off chart, a team's": 0.08,
+    "Sign-off list, a team's first page": 0.08,
     "Case Record": 0.08,
     "Case Record, 1,200-form client": 0.08,
     "Forms (Case)": 0.08,
@@ -71,6 +73,8 @@ def page_table(results):
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, samples in results.items():
+        if not samples:
+            continue  # not a page of this side's code
         s = summarise(samples)
         target = TARGETS.get(name)
         verdict = "" if target is None else (f"≥ {target} {'✅' if s['ratio'][0] >= target else '❌'}")
@@ -96,12 +100,16 @@ def comparison(before, after):
         "|---|---|---|---|---|---|",
     ]
     for name in after:
-        b, a = summarise(before[name]), summarise(after[name])
+        a = summarise(after[name])
         target = TARGETS.get(name)
         verdict = "" if target is None else f"{target} {'✅' if a['ratio'][0] >= target else '❌'}"
+        if before.get(name):
+            b = summarise(before[name])
+            was = (f"{b['ratio'][0]:.3f}", f"{b['gunicorn_ms'][0]:.2f} / {b['postgres_ms'][0]:.2f}")
+        else:
+            was = ("(new)", "–")
         lines.append(
-            f"| {name} | {b['ratio'][0]:.3f} | {a['ratio'][0]:.3f} | {verdict} | "
-            f"{b['gunicorn_ms'][0]:.2f} / {b['postgres_ms'][0]:.2f} | {a['gunicorn_ms'][0]:.2f} / "
+            f"| {name} | {was[0]} | {a['ratio'][0]:.3f} | {verdict} | {was[1]} | {a['gunicorn_ms'][0]:.2f} / "
             f"{a['postgres_ms'][0]:.2f} |"
         )
     return lines

@@ -4,7 +4,8 @@
 
 --scale 1 is 100,000 people and cases and 1,000,000 forms; --scale 3 is 3,000,000 forms. The status mix is about 15% In
 Progress, 10% Complete awaiting sign-off and 75% Closed, over the eleven CLD form types with answers and CLD blocks;
-300 practitioners and 20 managers; three clients hold 1,200 forms each (the worst case pages).
+300 practitioners in 20 teams of 15, 20 managers (one of them a deputy for another's team), a head of service; three
+clients hold 1,200 forms each (the worst case pages).
 """
 
 import argparse
@@ -111,7 +112,36 @@ def staff():
     practitioner, manager = Group.objects.get(name="Practitioner"), Group.objects.get(name="Manager")
     practitioner.user_set.add(*[ids[f"bench_practitioner{i}"] for i in range(300)])
     manager.user_set.add(*[ids[f"bench_manager{i}"] for i in range(20)])
+    teams(ids)
     return [ids[f"bench_practitioner{i}"] for i in range(300)]
+
+
+TEAM_SIZE = 15  # practitioners a team (a locality social work team, an OT team)
+
+
+def teams(ids):
+    """Twenty teams of fifteen practitioners, one manager each (bench_manager{i} manages team i), and one deputy
+    now (manager 1 for team 0's); a head of service over every team (bench_head)."""
+    import datetime
+
+    from cases.models import Team, TeamDeputy
+
+    for index in range(20):
+        team = Team.objects.create(name=f"Bench Locality {index + 1:02d}")
+        team.members.add(*[ids[f"bench_practitioner{i}"] for i in range(index * TEAM_SIZE, (index + 1) * TEAM_SIZE)])
+        team.managers.add(ids[f"bench_manager{index}"])
+        if index == 0:
+            today = timezone.localdate()
+            TeamDeputy.objects.create(
+                team=team,
+                deputy_id=ids["bench_manager1"],
+                starts_on=today - datetime.timedelta(days=30),
+                ends_on=today + datetime.timedelta(days=300),
+            )
+    from accounts.models import User
+
+    head = User.objects.create(username="bench_head", first_name="Head", last_name="Of Service")
+    head.groups.add(Group.objects.get(name="Head of service"))
 
 
 def selectable_ids(*keys):
@@ -405,7 +435,7 @@ def main():
     with transaction.atomic():
         fifty_question_type()
         practitioners = staff()
-        log("staff: 300 practitioners, 20 managers")
+        log("staff: 300 practitioners in 20 teams of 15, 20 managers (one a deputy too), a head of service")
         case_range, as_at = people_and_cases(total_people, rng, practitioners)
         log(f"people and cases: {total_people:,}")
         count = forms(total_forms, rng, case_range, as_at, practitioners)
