@@ -5,10 +5,12 @@ in (dashboards/queries.py filters by them) and when a sign-off is a deputy's (fo
 """
 
 import datetime
+import typing
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BigIntegerField, DateField, Exists, OuterRef, Q
 
+from caredirector.prepared import Param, Prepared
 from cases.models import Team, TeamDeputy
 
 ALL_TEAMS_PERMISSION = "accounts.sign_off_all_teams"
@@ -23,23 +25,43 @@ class TeamRefused(Exception):
         self.field = field
 
 
-def in_charge_q(user, day, prefix=""):
-    """The teams `user` signs off on `day`, as a condition on Team (or on a relation to it, through `prefix`): the
-    ones they manage, and the ones they are deputy for that day. `user` and `day` may be values or query Params."""
-    return Q(**{f"{prefix}managers": user}) | Q(
-        **{f"{prefix}deputies__deputy": user, f"{prefix}deputies__starts_on__lte": day},
-        **{f"{prefix}deputies__ends_on__gte": day},
+def in_charge_q(user, day, field="pk"):
+    """The teams `user` signs off on `day`, as a condition on a team id (`field`: Team's pk, or a team_id): the ones
+    they manage, and the ones they are deputy for that day. `user` and `day` may be values or query Params. Two
+    subqueries of team ids, which PostgreSQL hashes once a query: a list of a team's forms checks each row against
+    them cheaply."""
+    managed = Team.managers.through.objects.filter(user_id=user).values("team_id")
+    deputised = TeamDeputy.objects.filter(deputy_id=user, starts_on__lte=day, ends_on__gte=day).values("team_id")
+    return Q(**{f"{field}__in": managed}) | Q(**{f"{field}__in": deputised})
+
+
+class TeamInCharge(typing.NamedTuple):
+    pk: int
+    name: str
+    role: str  # "manager" or "deputy"
+
+    def __str__(self):
+        return self.name
+
+
+# Read on every view of Forms to Sign-Off and its list: compiled once (caredirector/prepared.py), 0.4 ms a view
+VIEWER, DAY = Param("viewer", BigIntegerField()), Param("day", DateField())
+TEAMS_IN_CHARGE = Prepared(
+    lambda: (
+        Team.objects.filter(in_charge_q(VIEWER, DAY))
+        .annotate(manages=Exists(Team.managers.through.objects.filter(team=OuterRef("pk"), user=VIEWER)))
+        .order_by("name", "pk")
+        .values_list("pk", "name", "manages")
     )
+)
 
 
 def teams_in_charge(user, day):
-    """The teams `user` signs off on `day`, in name order, each with `role`: "manager" or "deputy"."""
-    manages = Team.managers.through.objects.filter(team=OuterRef("pk"), user=user.pk)
-    teams = Team.objects.filter(in_charge_q(user.pk, day)).annotate(manages=Exists(manages)).distinct()
-    teams = list(teams.order_by("name"))
-    for team in teams:
-        team.role = "manager" if team.manages else "deputy"
-    return teams
+    """The teams `user` signs off on `day`, in name order, each with its `role`: "manager" or "deputy"."""
+    return [
+        TeamInCharge(pk, name, "manager" if manages else "deputy")
+        for pk, name, manages in TEAMS_IN_CHARGE.rows(viewer=user.pk, day=day)
+    ]
 
 
 def sees_every_team(user):
@@ -48,7 +70,7 @@ def sees_every_team(user):
 
 def members_of_teams_in_charge(user, day):
     """The ids of the users whose forms `user` signs off on `day` (a subquery): the members of their teams."""
-    return Team.members.through.objects.filter(team__in=Team.objects.filter(in_charge_q(user, day))).values("user_id")
+    return Team.members.through.objects.filter(in_charge_q(user, day, "team_id")).values("user_id")
 
 
 def members_of(team):

@@ -266,8 +266,12 @@ class Form(models.Model):
                 name="form_awaiting_sign_off_idx",
             ),
             # ... and across types, longest waiting first (the waiting-time bars and their keyset pages)
+            # (with the Responsible User, so that a team's list, walking it, is read from the index alone)
             models.Index(
-                fields=["completed_at", "id"], condition=Q(status=FormStatus.COMPLETE), name="form_awaiting_by_age_idx"
+                fields=["completed_at", "id"],
+                include=["responsible_user"],
+                condition=Q(status=FormStatus.COMPLETE),
+                name="form_awaiting_by_age_idx",
             ),
             # ... and by Responsible User, for a team's queue (its members' forms; cases/teams.py)
             models.Index(

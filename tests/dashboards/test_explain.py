@@ -224,7 +224,7 @@ def test_the_list_views_own_queries_keep_plans_on_the_awaiting_index(fifty_thous
             "UPDATE forms_engine_form SET completed_at = completed_at - id * interval '1 second' "
             "WHERE status = 'complete'; ANALYZE forms_engine_form"
         )
-    client.force_login(UserFactory(roles=["Manager"]))
+    client.force_login(UserFactory(roles=["Head of service"]))  # every team's forms: the council-wide list
     # the band over 10 days: the shift by id above moves forms back in time, never out of it
     selection = {"type": fifty_thousand_forms[2].pk} if bar == "type" else {"age": "11+"}
     url = reverse("dashboards:sign-off-list")
@@ -238,7 +238,7 @@ def test_the_list_views_own_queries_keep_plans_on_the_awaiting_index(fifty_thous
     last = deep.rows[-1]
     for from_cursor in (False, True):
         cursor = {"key": last.completed_at, "key_pk": last.id} if from_cursor else {}
-        result = prepared_plan(queries._keys(kind, "completed_at", True, from_cursor), 26, **values, **cursor)
+        result = prepared_plan(queries._keys(kind, "all", "completed_at", True, from_cursor), 26, **values, **cursor)
         text = json.dumps(result["Plan"])
         assert "Seq Scan" not in text and indexes_used(result["Plan"]) & set(AWAITING_INDEXES), text[:2000]
         if from_cursor:  # the index is entered at the cursor (its row, 26, and one that ends the last group of times)
@@ -258,3 +258,29 @@ def prepared_plan(prepared, limit, **values):
         for param in params
     ]
     return generic_plan_of(sql, given)
+
+
+def test_a_teams_list_reads_its_page_keys_from_the_awaiting_index_alone(fifty_thousand_forms):
+    """A manager's own list walks the awaiting-by-age index in order and checks each form's Responsible User against
+    their teams from the index itself (it includes the user): no form row is read for the keys."""
+    from dashboards import queries
+    from tests.factories import TeamFactory
+
+    worker = Form.objects.filter(status="complete").values_list("responsible_user", flat=True).first()
+    manager = UserFactory(roles=["Manager"])
+    team = TeamFactory(name="Plan Team")
+    team.members.add(worker)
+    team.managers.add(manager)
+    today = timezone.localdate()
+    kind, values = queries.bar({"age": "11+"}, today)
+    result = prepared_plan(
+        queries._keys(kind, "mine", "completed_at", True, False), 26, **values, viewer=manager.pk, day=today
+    )
+    text = json.dumps(result["Plan"])
+
+    def form_scans(node):
+        found = [node["Node Type"]] if node.get("Relation Name") == "forms_engine_form" else []
+        return found + [kind for child in node.get("Plans", []) for kind in form_scans(child)]
+
+    assert form_scans(result["Plan"]) == ["Index Only Scan"], text[:2000]
+    assert "form_awaiting_by_age_idx" in text

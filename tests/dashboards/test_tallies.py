@@ -85,7 +85,7 @@ def test_sign_off_list_totals_come_exact_from_the_tallies_without_counting_forms
     """Beyond the 10,000 a count would stop at, the list still says how many forms wait: the tallies know."""
     import dashboards.queries
 
-    alice, bob, manager = UserFactory(), UserFactory(), UserFactory(roles=["Manager"])
+    alice, bob, manager = UserFactory(), UserFactory(), UserFactory(roles=["Head of service"])  # every team's
     review, plan = FormTypeFactory(multiple_open_allowed=True), FormTypeFactory(multiple_open_allowed=True)
     case = CaseFactory()
     bulk_forms(30, status="complete", form_type=review, responsible_user=alice, case=case, completed_days_ago=2)

@@ -235,7 +235,7 @@ def test_ending_a_period_ends_it_yesterday_and_withdraws_one_not_begun(manager, 
     assert teams.end_deputy(appointment=running, by=bob, today=TODAY()).ends_on == TODAY() - DAY
     assert teams.end_deputy(appointment=later, by=bob, today=TODAY()) is None
     assert list(TeamDeputy.objects.all()) == [running]
-    assert teams.teams_in_charge(manager, TODAY()) == [council["a"]]
+    assert [team.pk for team in teams.teams_in_charge(manager, TODAY())] == [council["a"].pk]
 
 
 def test_the_teams_page_names_and_ends_deputies_and_shows_refusals_by_the_field(client, manager, council):
@@ -403,3 +403,18 @@ def test_a_teams_queue_pages_within_their_query_budgets(
         with django_assert_num_queries(7):
             response = client.get(reverse("dashboards:sign-off-list"), {"type": form_type.pk, **query})
         assert len(response.context["rows"]) == min(count, 25)
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_my_teams_page_query_count_does_not_grow(client, manager, django_assert_num_queries, size):
+    team = TeamFactory(name="Budget Team")
+    team.managers.add(manager)
+    team.members.add(*[UserFactory(username=f"member{i}", roles=[roles.PRACTITIONER]) for i in range(size)])
+    for i in range(size // 2 + 1):
+        deputy = UserFactory(username=f"deputy{i}", roles=[roles.MANAGER])
+        TeamDeputy.objects.create(team=team, deputy=deputy, starts_on=TODAY() + i * DAY, ends_on=TODAY() + i * DAY)
+    client.force_login(manager)
+    # the session, the user, the teams, their members, managers and deputies (prefetched), the deputy form's choices
+    with django_assert_num_queries(7):
+        response = client.get(reverse("dashboards:teams"))
+    assert response.status_code == 200 and response.content.decode().count("Withdraw") == size // 2 + 1
