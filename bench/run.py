@@ -219,7 +219,7 @@ def main():
     parser.add_argument("--before", type=Path, help="a checkout of the code before, measured beside this one")
     parser.add_argument("--before-database", help="its database: a copy of this one at its schema")
     parser.add_argument("--pages-only", action="store_true", help="the pages alone: no print, mixed load or extract")
-    parser.add_argument("--only", help="with --pages-only: the pages to measure, by name, comma-separated")
+    parser.add_argument("--only", help="with --pages-only: the pages to measure, by name, separated by semicolons (names hold commas)")
     parser.add_argument("--run-only", action="store_true", help="a CLD extract run on the job queue alone")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -239,7 +239,7 @@ def main():
         if args.run_only:
             print("\n".join(queued_lines(queued_run_timing(sides[0]))))
             return
-        only = set(args.only.split(",")) if args.only and args.pages_only else None
+        only = {name.strip() for name in args.only.split(";")} if args.only and args.pages_only else None
         results = measure(sides, args.seconds, args.reps, only)
         if not args.pages_only:
             printing = print_timing(sides[0])
