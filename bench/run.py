@@ -219,7 +219,9 @@ def main():
     parser.add_argument("--before", type=Path, help="a checkout of the code before, measured beside this one")
     parser.add_argument("--before-database", help="its database: a copy of this one at its schema")
     parser.add_argument("--pages-only", action="store_true", help="the pages alone: no print, mixed load or extract")
-    parser.add_argument("--only", help="with --pages-only: the pages to measure, by name, separated by semicolons (names hold commas)")
+    parser.add_argument(
+        "--only", help="with --pages-only: the pages to measure, by name, separated by semicolons (names hold commas)"
+    )
     parser.add_argument("--run-only", action="store_true", help="a CLD extract run on the job queue alone")
     args = parser.parse_args()
     if not shutil.which("wrk"):

@@ -6,12 +6,17 @@ from cases.models import Case, Person, Team, TeamDeputy
 
 
 class TeamDeputyInline(LabelledTabularInline):
-    """A team's deputies and their periods (managers name them in the app, My teams and deputies)."""
+    """A team's deputies and their periods, to see: its managers name and end them in the app (My teams and
+    deputies), where cases.teams checks the rules."""
 
     model = TeamDeputy
     fields = ("deputy", "starts_on", "ends_on", "named_by")
-    readonly_fields = ("named_by",)
+    readonly_fields = fields
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Team)
@@ -24,7 +29,8 @@ class TeamAdmin(admin.ModelAdmin):
     inlines = [TeamDeputyInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(members_count=Count("members", distinct=True))
+        queryset = super().get_queryset(request).prefetch_related("managers")
+        return queryset.annotate(members_count=Count("members", distinct=True))
 
     @admin.display(description="managers")
     def manager_names(self, team):

@@ -90,14 +90,19 @@ def signing_as_deputy_for(*, signer, responsible_user_id, day):
     )
 
 
+def refuse_unless_manager(team, by):
+    """Only a team's managers name and end its deputies."""
+    if not team.managers.filter(pk=by.pk).exists():
+        raise TeamRefused(f"Only a manager of {team} can name or end its deputies.")
+
+
 @transaction.atomic
 def name_deputy(*, team, deputy, starts_on, ends_on, by, today):
     """Name `deputy` to sign off the team's forms from `starts_on` to `ends_on` (both included).
 
     Refused with TeamRefused unless `by` manages the team and `deputy` is another manager who does not, the period
     is not over and at most a year long, and it does not overlap the deputy's own period for this team."""
-    if not team.managers.filter(pk=by.pk).exists():
-        raise TeamRefused(f"Only a manager of {team} can name its deputies.")
+    refuse_unless_manager(team, by)
     if deputy is None:
         raise TeamRefused("Choose the manager who will be deputy.", field="deputy")
     if not deputy.has_perm("accounts.authorise_forms"):
@@ -124,8 +129,7 @@ def name_deputy(*, team, deputy, starts_on, ends_on, by, today):
 def end_deputy(*, appointment, by, today):
     """End a deputy's period: it ends yesterday, so that from today the deputy signs off nothing of the team's; one
     that has not begun before today is withdrawn (its history remains). Refused unless `by` manages the team."""
-    if not appointment.team.managers.filter(pk=by.pk).exists():
-        raise TeamRefused(f"Only a manager of {appointment.team} can end its deputies' periods.")
+    refuse_unless_manager(appointment.team, by)
     if appointment.starts_on >= today:
         appointment.delete()
         return None
@@ -134,16 +138,28 @@ def end_deputy(*, appointment, by, today):
     return appointment
 
 
-def queue_members(user, day):
-    """The ids of the users whose forms are in `user`'s queue on `day` (their teams' members), as a set."""
-    return set(members_of_teams_in_charge(user.pk, day).values_list("user_id", flat=True))
+NAMES_FOR = 25  # users a page names teams for at most (a page of forms)
+TEAM_NAMES = Prepared(
+    lambda: (
+        Team.members.through.objects.filter(
+            # one equality a user (a related field's "in" takes no Params): the membership table is small
+            Q(*[Q(user_id=Param(f"user{index}", BigIntegerField())) for index in range(NAMES_FOR)], _connector=Q.OR)
+        )
+        .order_by("team__name")
+        .values_list("user_id", "team__name")
+    )
+)
 
 
 def team_names(user_ids):
-    """{user id: the names of the user's teams, joined} for the given users (one query): what lists show as a form's
-    team, which is its Responsible User's."""
+    """{user id: the names of the user's teams, joined} for up to 25 users (a page's): what lists show as a form's
+    team, which is its Responsible User's. One statement compiled once (caredirector/prepared.py), the ids padded
+    with the last of them."""
+    ids = list(dict.fromkeys(user_ids))[:NAMES_FOR]
+    if not ids:
+        return {}
+    padded = {f"user{index}": pk for index, pk in enumerate([*ids, *[ids[-1]] * (NAMES_FOR - len(ids))])}
     names = {}
-    found = Team.members.through.objects.filter(user_id__in=set(user_ids)).order_by("team__name")
-    for user_id, name in found.values_list("user_id", "team__name"):
+    for user_id, name in TEAM_NAMES.rows(**padded):
         names[user_id] = f"{names[user_id]}, {name}" if user_id in names else name
     return names

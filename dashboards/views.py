@@ -20,7 +20,7 @@ from dashboards import queries
 from dashboards.charts import bar_chart
 from dashboards.forms import BulkSignOffForm, DeputyForm
 from forms_engine import actions
-from forms_engine.models import FormType
+from forms_engine.models import Form, FormType
 from forms_engine.models.form import reference_for
 
 PER_PAGE = 25
@@ -208,7 +208,8 @@ def sign_off_list(request):
         "columns": COLUMNS,
         "next": request.get_full_path(),
         "bulk": bulk,
-        "ticked": {int(pk) for pk, _revision in _ticked(request)},
+        # the boxes ticked before a refused POST, with the revisions the user saw (a form changed since stays so)
+        "ticked": dict(_ticked(request)),
         "queue": queue,
         "chart_url": f"{reverse('dashboards:sign-off')}?{queue.query({})}",
         "keep": {key: request.GET[key] for key in ("type", "user", "age", "sort") if key in request.GET},
@@ -234,14 +235,15 @@ def _sign_off_ticked(request, bulk, scope, today):
     ticked = _ticked(request)
     data = bulk.cleaned_data
     closing = data["action"] == "close"
-    members = teams.queue_members(request.user, today) if scope.kind != "all" else None
+    # the queue the list shows (the same Scope as its rows): a ticked form outside it is refused
+    in_scope = set(scope.filter(Form.objects.filter(pk__in=[pk for pk, _ in ticked])).values_list("pk", flat=True))
     try:
         done, refused = actions.sign_off_many(
             forms=ticked,
             by=request.user,
             close=(data["closed_on"], data["closed_by_name"]) if closing else None,
             return_reason=None if closing else data["return_reason"],
-            in_queue=None if members is None else (lambda form: form.responsible_user_id in members),
+            in_queue=lambda form: form.pk in in_scope,
         )
     except actions.ActionRefused as refusal:
         bulk.add_error(refusal.field if refusal.field in bulk.fields else None, str(refusal))
@@ -323,6 +325,10 @@ def _teams_page(request, forms=None):
 def name_deputy(request, pk):
     """Name a deputy for one of the viewer's teams (cases.teams.name_deputy says whether it may be)."""
     team = get_object_or_404(Team, pk=pk)
+    try:
+        teams.refuse_unless_manager(team, request.user)  # before the form: its choices are the team's to give
+    except teams.TeamRefused as refusal:
+        raise PermissionDenied(str(refusal)) from refusal
     form = DeputyForm(request.POST, auto_id=f"team-{team.pk}-%s", exclude=team.managers.values_list("pk", flat=True))
     if form.is_valid():
         data = form.cleaned_data
@@ -336,6 +342,8 @@ def name_deputy(request, pk):
                 today=timezone.localdate(),
             )
         except teams.TeamRefused as refusal:
+            if refusal.field is None:  # not one of the viewer's teams: nothing of theirs to show it on
+                raise PermissionDenied(str(refusal)) from refusal
             form.add_error(refusal.field, str(refusal))
         else:
             messages.success(

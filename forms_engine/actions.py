@@ -5,8 +5,9 @@ refusal's words, beside the field it names.
 """
 
 import hashlib
+import logging
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
@@ -14,6 +15,8 @@ from cases.teams import signing_as_deputy_for
 from forms_engine.blocks import blocks_for
 from forms_engine.models import Form, FormStatus, PrintRecord
 from forms_engine.printing import build_docx
+
+log = logging.getLogger(__name__)
 
 
 class ActionRefused(Exception):
@@ -269,6 +272,9 @@ def sign_off_many(*, forms, by, close=None, return_reason=None, in_queue=None):
             refused.append((pk, current, why))
         except ActionRefused as refusal:
             refused.append((pk, form, str(refusal)))
+        except OperationalError:  # a lock not granted in time, a deadlock: this form's transaction rolled back
+            log.exception("bulk sign-off of form %s failed", pk)
+            refused.append((pk, form, "it could not be saved just now (the database was busy): try it again"))
     return done, refused
 
 

@@ -167,6 +167,7 @@ class Form(models.Model):
         related_name="+",
         editable=False,
         verbose_name="signed off as deputy for",
+        db_index=False,  # nearly always empty, never looked up by: no index over a million forms and their history
     )
     cloned_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="clones", editable=False

@@ -203,7 +203,7 @@ def name(team, deputy, by, starts=0, ends=7):
 
 def test_only_a_teams_manager_names_another_manager_as_deputy(manager, practitioner, council):
     bob, team_b = council["bob"], council["b"]
-    with pytest.raises(teams.TeamRefused, match="Only a manager of Occupational Therapy"):
+    with pytest.raises(teams.TeamRefused, match="Only a manager of Occupational Therapy can name or end"):
         name(team_b, manager, manager)
     with pytest.raises(teams.TeamRefused, match="a deputy must be a manager") as refused:
         name(team_b, practitioner, bob)
@@ -370,8 +370,8 @@ def test_a_bulk_refusal_of_what_the_forms_share_changes_nothing_and_keeps_the_ti
     response = bulk(client, forms, **data)
     assert response.status_code == 200
     assert message in response.context["bulk"].errors[field][0]
-    assert response.context["ticked"] == ids(forms)
-    assert "checked data-tick" in response.content.decode() or "checked" in response.content.decode()
+    assert set(response.context["ticked"]) == ids(forms)
+    assert response.content.decode().count(" checked data-tick") == 3  # the boxes stay ticked
     assert Form.objects.filter(pk__in=ids(forms), status="complete").count() == 3
 
 
@@ -418,3 +418,46 @@ def test_my_teams_page_query_count_does_not_grow(client, manager, django_assert_
     with django_assert_num_queries(7):
         response = client.get(reverse("dashboards:teams"))
     assert response.status_code == 200 and response.content.decode().count("Withdraw") == size // 2 + 1
+
+
+def test_a_head_of_service_bulk_closes_the_team_they_chose(client, council):
+    head = UserFactory(username="head", roles=[roles.HEAD_OF_SERVICE])
+    client.force_login(head)
+    url = f"{reverse('dashboards:sign-off-list')}?team={council['b'].pk}"
+    forms = council["forms"]["b"] + council["forms"]["a"][:1]  # one ticked by a crafted POST, outside team B
+    values = [f"{form.pk}:{form.revision}" for form in forms]
+    response = client.post(url, {"form": values, **closing()})
+    assert Form.objects.filter(pk__in=ids(council["forms"]["b"]), status="closed").count() == 2
+    assert Form.objects.get(pk=council["forms"]["a"][0].pk).status == "complete"
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert said[0].startswith("Closed 2 forms") and "not in your teams' queue" in said[1]
+
+
+def test_a_manager_who_chose_one_team_closes_only_its_forms(client, manager, council):
+    council["b"].managers.add(manager)
+    client.force_login(manager)
+    url = f"{reverse('dashboards:sign-off-list')}?team={council['a'].pk}"
+    theirs = council["forms"]["b"][0]
+    client.post(url, {"form": [f"{theirs.pk}:{theirs.revision}"], **closing()})
+    assert Form.objects.get(pk=theirs.pk).status == "complete"
+
+
+def test_a_refused_bulk_post_keeps_the_revisions_the_user_saw(client, manager, practitioner, council):
+    form = council["forms"]["a"][0]
+    client.force_login(manager)
+    seen = form.revision
+    other = UserFactory(username="other", roles=[roles.MANAGER])
+    returned = actions.return_form(form=form, revision=form.revision, by=other, reason="Check")
+    actions.complete_form(form=returned, answers=returned.answers, revision=returned.revision, by=practitioner)
+    refused = bulk(client, [form], **closing(closed_by_name=""))  # refused: no name; the box stays ticked as seen
+    assert f'value="{form.pk}:{seen}" id="tick-{form.pk}" checked' in refused.content.decode()
+    again = client.post(reverse("dashboards:sign-off-list"), {"form": [f"{form.pk}:{seen}"], **closing()})
+    assert Form.objects.get(pk=form.pk).status == "complete"  # the change since is still caught
+    assert any("changed by Pat Practitioner" in str(m) for m in get_messages(again.wsgi_request))
+
+
+def test_naming_a_deputy_for_another_managers_team_is_refused(client, manager, council):
+    client.force_login(manager)
+    url = reverse("dashboards:deputy-new", args=[council["b"].pk])
+    response = client.post(url, {"deputy": council["bob"].pk, "starts_on": TODAY(), "ends_on": TODAY()})
+    assert response.status_code == 403 and not TeamDeputy.objects.exists()
