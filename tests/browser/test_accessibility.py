@@ -116,13 +116,7 @@ def test_not_pages_answer_no_page(client, practitioner, manager, data_team, form
     """What NOT_PAGES names answers no HTML page to any role: its GET is a redirect, a refusal, JSON or a file."""
     settings.CLD_LA_CODE, settings.JOBS_QUEUED = "384", False
     world = World.build(practitioner, manager)
-    samples = {
-        "cases": {"pk": world.case.pk},
-        "forms": {"pk": world.closed.pk},
-        "cld": {"pk": world.done_run.pk},
-        "dashboards": {"pk": world.team.pk},
-    }
-    urls = dict(app_urls({**samples, "kind": "extract", **case_routes(world.case.pk)}))
+    urls = world.urls()
     for user in (None, practitioner, manager, data_team, form_admin):
         client.logout()
         if user:
@@ -216,14 +210,17 @@ class World:
                 ("done", f"/cld/extract/runs/{self.done_run.pk}/"),
                 ("queued", f"/cld/extract/runs/{self.queued_run.pk}/"),
             ]
+        return [("", self.urls()[name])]
+
+    def urls(self):
+        """{URL name: path} of every URL, on this world's case, closed form, done run and team."""
         samples = {
             "cases": {"pk": self.case.pk},
             "forms": {"pk": self.closed.pk},
             "cld": {"pk": self.done_run.pk},
             "dashboards": {"pk": self.team.pk},
         }
-        urls = dict(app_urls({**samples, "kind": "extract", **case_routes(self.case.pk)}))
-        return [("", urls[name])]
+        return dict(app_urls({**samples, "kind": "extract", **case_routes(self.case.pk)}))
 
 
 class Sweep:
