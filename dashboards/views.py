@@ -84,33 +84,38 @@ class Queue:
         return urlencode({**({"team": self.chosen} if self.chosen != self.default else {}), **params})
 
 
-def sign_off_queue(request, today):
-    """The viewer's queue, from the `team` in the query string: their own teams (the default: those they manage or
-    are deputy for today), one of them, or every team ("all", for a head of service, whose default it is when they
-    are in charge of none). A team the viewer does not sign off, or "all" without the permission, is refused with
-    403: a crafted address shows nothing more."""
-    in_charge = teams.teams_in_charge(request.user, today)
+def sign_off_queue(request, today, *, choices=True):
+    """The viewer's queue, from the `team` in the query string: their own teams (those they manage or are deputy for
+    today: a manager's default), one of them, or every team ("all": a head of service's default). A team the viewer
+    does not sign off, or "all" without the permission, is refused with 403: a crafted address shows nothing more.
+
+    The filter's choices (the viewer's teams, by name) are read for the chart, which shows the filter; the list reads
+    them only to check a team chosen in its address (its own teams are the SQL's to find: queries.Scope)."""
     everyone = teams.sees_every_team(request.user)
-    choices = [("", "My teams")] if in_charge else []
-    choices += [(str(team.pk), f"{team.name}{' (as deputy)' if team.role == 'deputy' else ''}") for team in in_charge]
-    if everyone:
-        choices.append(("all", "All teams"))
-    default = "all" if everyone and not in_charge else ""
+    default = "all" if everyone else ""
     chosen = request.GET.get("team", default)
+    in_charge = teams.teams_in_charge(request.user, today) if choices or chosen not in ("", "all") else None
+    options = []
+    if in_charge:
+        options = [("", "My teams")] + [
+            (str(team.pk), f"{team.name}{' (as deputy)' if team.role == 'deputy' else ''}") for team in in_charge
+        ]
+    if everyone:
+        options.append(("all", "All teams"))
     if chosen == "":
         scope = queries.Scope("mine", viewer=request.user.pk, day=today)
     elif chosen == "all":
         if not everyone:
             raise PermissionDenied("Only a head of service sees every team's forms: choose one of your teams.")
         scope = queries.EVERY_TEAM
-    elif chosen in {key for key, _label in choices}:
+    elif chosen in {key for key, _label in options}:
         scope = queries.Scope("team", team=int(chosen))
     elif everyone and chosen.isdigit() and (team := Team.objects.filter(pk=int(chosen)).first()):
         scope = queries.Scope("team", team=team.pk)
-        choices.append((chosen, team.name))
+        options.append((chosen, team.name))
     else:
         raise PermissionDenied("That team is not one you sign off for (as its manager, or its deputy today).")
-    return Queue(scope, choices, chosen, default, in_charge)
+    return Queue(scope, options, chosen, default, in_charge)
 
 
 @require_GET
@@ -172,7 +177,7 @@ def sign_off_list(request):
     """The forms behind one bar of Forms to Sign-Off: open one to check it and Close it (or return it), or tick
     several and close or return them at once (forms_engine.actions.sign_off_many)."""
     today = timezone.localdate()
-    queue = sign_off_queue(request, today)
+    queue = sign_off_queue(request, today, choices=False)
     scope = queue.scope
     bulk = BulkSignOffForm(
         request.POST or None, initial={"closed_on": today, "closed_by_name": request.user.display_name}
@@ -212,7 +217,6 @@ def sign_off_list(request):
         "ticked": dict(_ticked(request)),
         "queue": queue,
         "chart_url": f"{reverse('dashboards:sign-off')}?{queue.query({})}",
-        "keep": {key: request.GET[key] for key in ("type", "user", "age", "sort") if key in request.GET},
     }
     return render(request, "dashboards/sign_off_list.html", context)
 
