@@ -30,9 +30,15 @@ def in_charge_q(user, day, field="pk"):
     they manage, and the ones they are deputy for that day. `user` and `day` may be values or query Params. Two
     subqueries of team ids, which PostgreSQL hashes once a query: a list of a team's forms checks each row against
     them cheaply."""
-    managed = Team.managers.through.objects.filter(user_id=user).values("team_id")
-    deputised = TeamDeputy.objects.filter(deputy_id=user, starts_on__lte=day, ends_on__gte=day).values("team_id")
-    return Q(**{f"{field}__in": managed}) | Q(**{f"{field}__in": deputised})
+    return Q(**{f"{field}__in": _managed(user)}) | Q(**{f"{field}__in": _deputised(user, day)})
+
+
+def _managed(user):
+    return Team.managers.through.objects.filter(user_id=user).values("team_id")
+
+
+def _deputised(user, day):
+    return TeamDeputy.objects.filter(deputy_id=user, starts_on__lte=day, ends_on__gte=day).values("team_id")
 
 
 class TeamInCharge(typing.NamedTuple):
@@ -81,13 +87,9 @@ def signing_as_deputy_for(*, signer, responsible_user_id, day):
     """The team whose deputy `signer` is signing for, when they sign off a form of `responsible_user_id`: None when
     they manage one of that user's teams (or are not a deputy for any), else the team they are deputy for."""
     teams = Team.objects.filter(members=responsible_user_id)
-    if teams.filter(managers=signer).exists():
+    if teams.filter(pk__in=_managed(signer.pk)).exists():
         return None
-    return (
-        teams.filter(deputies__deputy=signer, deputies__starts_on__lte=day, deputies__ends_on__gte=day)
-        .order_by("name")
-        .first()
-    )
+    return teams.filter(pk__in=_deputised(signer.pk, day)).order_by("name").first()
 
 
 def refuse_unless_manager(team, by):

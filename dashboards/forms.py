@@ -3,9 +3,8 @@ cases/teams.py): these forms only collect them, and show the refusal beside the 
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 
-from forms_engine.forms import DateInput
+from forms_engine.forms import DateInput, users_holding
 
 
 class BulkSignOffForm(forms.Form):
@@ -28,9 +27,8 @@ class BulkSignOffForm(forms.Form):
 
 
 def managers():
-    """Users who can sign off forms (holding the permission through a role), by name: who may be a deputy."""
-    holds = Q(groups__permissions__codename="authorise_forms", groups__permissions__content_type__app_label="accounts")
-    return get_user_model().objects.filter(holds, is_active=True).distinct().order_by("first_name", "last_name")
+    """Users who can sign off forms, by name: who may be a deputy."""
+    return users_holding("authorise_forms").order_by("first_name", "last_name")
 
 
 class DeputyForm(forms.Form):

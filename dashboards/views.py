@@ -77,7 +77,6 @@ class Queue:
     choices: list
     chosen: str
     default: str
-    in_charge: list
 
     def query(self, params):
         """A query string of `params` with the chosen team kept."""
@@ -115,7 +114,7 @@ def sign_off_queue(request, today, *, choices=True):
         options.append((chosen, team.name))
     else:
         raise PermissionDenied("That team is not one you sign off for (as its manager, or its deputy today).")
-    return Queue(scope, options, chosen, default, in_charge)
+    return Queue(scope, options, chosen, default)
 
 
 @require_GET

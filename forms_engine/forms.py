@@ -134,12 +134,17 @@ class StatusForm(forms.Form):
             self.fields["status"].choices = [(status.IN_PROGRESS, "In Progress"), (status.COMPLETE, "Complete")]
 
 
-def users_who_record_forms():
+def users_holding(codename):
+    """Active users who hold an accounts permission, through a role, directly, or as superusers."""
     User = get_user_model()
-    holds = Q(groups__permissions__codename="record_forms", groups__permissions__content_type__app_label="accounts")
-    direct = Q(user_permissions__codename="record_forms", user_permissions__content_type__app_label="accounts")
+    holds = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label="accounts")
+    direct = Q(user_permissions__codename=codename, user_permissions__content_type__app_label="accounts")
     ids = User.objects.filter(holds | direct | Q(is_superuser=True)).values("pk")
     return User.objects.filter(is_active=True, pk__in=ids)
+
+
+def users_who_record_forms():
+    return users_holding("record_forms")
 
 
 class NewFormForm(forms.Form):
