@@ -30,7 +30,7 @@ def session_for(username):
     user = User.objects.get(username=username)
     store = SessionStore()
     store["_auth_user_id"] = str(user.pk)
-    store["_auth_user_backend"] = "accounts.backends.RoleBackend"
+    store["_auth_user_backend"] = "cases.backends.TeamBackend"
     store["_auth_user_hash"] = user.get_session_auth_hash()
     store["_session_refreshed"] = time.time()
     store.create()

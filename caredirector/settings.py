@@ -147,7 +147,7 @@ PROCRASTINATE_WORKER_DEFAULTS = {"queues": ["extracts"], "concurrency": 2}
 
 # --- Users and sessions -------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.RoleBackend"]
+AUTHENTICATION_BACKENDS = ["cases.backends.TeamBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboards:my-forms"
 LOGOUT_REDIRECT_URL = "login"

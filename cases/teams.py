@@ -8,7 +8,8 @@ import datetime
 import typing
 
 from django.db import transaction
-from django.db.models import BigIntegerField, DateField, Exists, OuterRef, Q
+from django.db.models import Aggregate, BigIntegerField, DateField, Exists, JSONField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import JSONArray
 
 from caredirector.prepared import Param, Prepared
 from cases.models import Team, TeamDeputy
@@ -50,23 +51,72 @@ class TeamInCharge(typing.NamedTuple):
         return self.name
 
 
-# Read on every view of Forms to Sign-Off and its list: compiled once (caredirector/prepared.py), 0.4 ms a view
-VIEWER, DAY = Param("viewer", BigIntegerField()), Param("day", DateField())
-TEAMS_IN_CHARGE = Prepared(
-    lambda: (
-        Team.objects.filter(in_charge_q(VIEWER, DAY))
-        .annotate(manages=Exists(Team.managers.through.objects.filter(team=OuterRef("pk"), user=VIEWER)))
-        .order_by("name", "pk")
-        .values_list("pk", "name", "manages")
+class JSONList(Aggregate):
+    """A group's values as one JSON array, in no particular order (PostgreSQL's JSONB_AGG, SQLite's
+    JSON_GROUP_ARRAY): to read a user's few teams inside the query that reads something else."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+def _in_charge_teams(user, day):
+    return Team.objects.filter(in_charge_q(user, day)).annotate(
+        manages=Exists(Team.managers.through.objects.filter(team=OuterRef("pk"), user=user))
     )
-)
+
+
+def in_charge_list(user, day):
+    """The teams `user` signs off on `day` as one value (a subquery): a JSON list of [id, name, manages], for
+    TeamBackend to read with the user. `user` and `day` are Params of the query it is part of."""
+    return Subquery(
+        _in_charge_teams(user, day)
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")  # a constant: no GROUP BY, one group of them all
+        .annotate(teams=JSONList(JSONArray("pk", "name", "manages")))
+        .values("teams"),
+        output_field=JSONField(),
+    )
+
+
+def team_names_of(user):
+    """The names of the teams `user` belongs to (an OuterRef to a user id, or a Param) as one value (a subquery): a
+    JSON list, which joined_names() makes text. What a list shows as a form's team, which is its Responsible
+    User's, read with the form's row."""
+    return Subquery(
+        Team.members.through.objects.filter(user_id=user)
+        .order_by()
+        .values("user_id")
+        .annotate(names=JSONList("team__name"))
+        .values("names"),
+        output_field=JSONField(),
+    )
+
+
+def joined_names(names):
+    """The names of team_names_of() as a list shows them: in name order, joined ("" for none)."""
+    return ", ".join(sorted(names or ()))
+
+
+# The teams a viewer signs off, when not read with the user (another day, another user): compiled once
+VIEWER, DAY = Param("viewer", BigIntegerField()), Param("day", DateField())
+TEAMS_IN_CHARGE = Prepared(lambda: _in_charge_teams(VIEWER, DAY).values_list("pk", "name", "manages"))
 
 
 def teams_in_charge(user, day):
-    """The teams `user` signs off on `day`, in name order, each with its `role`: "manager" or "deputy"."""
+    """The teams `user` signs off on `day`, in name order, each with its `role`: "manager" or "deputy". Read with
+    the signed-in user (cases.backends.TeamBackend) for the day of the request; otherwise by a query."""
+    loaded = getattr(user, "teams_in_charge_on", None)
+    if loaded is not None and loaded[0] == day:
+        found = loaded[1]
+    else:
+        found = TEAMS_IN_CHARGE.rows(viewer=user.pk, day=day)
     return [
         TeamInCharge(pk, name, "manager" if manages else "deputy")
-        for pk, name, manages in TEAMS_IN_CHARGE.rows(viewer=user.pk, day=day)
+        for pk, name, manages in sorted(found, key=lambda team: (team[1], team[0]))
     ]
 
 
@@ -140,28 +190,8 @@ def end_deputy(*, appointment, by, today):
     return appointment
 
 
-NAMES_FOR = 25  # users a page names teams for at most (a page of forms)
-TEAM_NAMES = Prepared(
-    lambda: (
-        Team.members.through.objects.filter(
-            # one equality a user (a related field's "in" takes no Params): the membership table is small
-            Q(*[Q(user_id=Param(f"user{index}", BigIntegerField())) for index in range(NAMES_FOR)], _connector=Q.OR)
-        )
-        .order_by("team__name")
-        .values_list("user_id", "team__name")
-    )
-)
-
-
-def team_names(user_ids):
-    """{user id: the names of the user's teams, joined} for up to 25 users (a page's): what lists show as a form's
-    team, which is its Responsible User's. One statement compiled once (caredirector/prepared.py), the ids padded
-    with the last of them."""
-    ids = list(dict.fromkeys(user_ids))[:NAMES_FOR]
-    if not ids:
-        return {}
-    padded = {f"user{index}": pk for index, pk in enumerate([*ids, *[ids[-1]] * (NAMES_FOR - len(ids))])}
-    names = {}
-    for user_id, name in TEAM_NAMES.rows(**padded):
-        names[user_id] = f"{names[user_id]}, {name}" if user_id in names else name
-    return names
+def team_names(user):
+    """The names of the teams `user` belongs to, joined: read with the signed-in user (TeamBackend), else a query."""
+    if hasattr(user, "team_names"):
+        return user.team_names
+    return joined_names(Team.members.through.objects.filter(user_id=user.pk).values_list("team__name", flat=True))

@@ -9,11 +9,11 @@ from django.db.models import BigIntegerField, Count, DateField, DateTimeField, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import display_name
+from accounts.models import User, display_name
 from caredirector.prepared import Param, Prepared
 from cases import teams
 from dashboards.keyset import keys_query, keyset_page
-from forms_engine.models import RETURNED, AwaitingByDay, AwaitingByOwner, Form, FormStatus, MyFormsTally
+from forms_engine.models import RETURNED, AwaitingByDay, AwaitingByOwner, Form, FormStatus, FormType, MyFormsTally
 from forms_engine.queries import CASE, RESPONSIBLE, by_ids, ids_param, rows
 
 RECENTLY_CLOSED_DAYS = 30
@@ -216,28 +216,28 @@ def band_counts(today, scope=EVERY_TEAM):
     )
 
 
-NAMES = {  # what names a bar of each group, read with its count
-    "type": ("form_type", ("form_type__name",)),
-    "user": (
-        "responsible_user",
-        ("responsible_user__first_name", "responsible_user__last_name", "responsible_user__username"),
-    ),
+NAMES = {  # what a bar of each group counts by, and what names it
+    "type": ("form_type", FormType, ("name",)),
+    "user": ("responsible_user", User, ("first_name", "last_name", "username")),
 }
 
 
 def named_counts(group, scope=EVERY_TEAM):
-    """(id, name, count) for the bars of the chart by form type or by responsible user, in name order: one query,
-    from the tallies (PostgreSQL) or counted, the names joined in."""
-    key, names = NAMES[group]
+    """(id, name, count) for the bars of the chart by form type or by responsible user, in name order: two queries,
+    the counts (from the tallies on PostgreSQL, or counted) and then the names of what they count.
+
+    (The names joined into the counts' query cost PostgreSQL more than a second query: it joined the 3,600 tally
+    rows of 300 users before adding them up, 1.1 ms against 0.6 + 0.2 ms at 1,000,000 forms.)"""
+    key, model, names = NAMES[group]
     if tallied():
-        counted = scope.filter(AwaitingByOwner.objects.filter(count__gt=0)).values_list(key, *names)
-        counted = counted.annotate(count=Sum("count"))
+        counted = scope.filter(AwaitingByOwner.objects.filter(count__gt=0)).values_list(key).annotate(Sum("count"))
     else:
-        counted = scope.filter(Form.objects.awaiting_sign_off()).values_list(key, *names).annotate(count=Count("*"))
-    found = counted.order_by(*names, key)
+        counted = scope.filter(Form.objects.awaiting_sign_off()).values_list(key).annotate(Count("*"))
+    counts = dict(counted.order_by())
+    found = model._default_manager.filter(pk__in=counts).order_by(*names, "pk").values_list("pk", *names)
     if group == "user":
-        return [(pk, display_name(first, last, username), count) for pk, first, last, username, count in found]
-    return list(found)
+        return [(pk, display_name(first, last, username), counts[pk]) for pk, first, last, username in found]
+    return [(pk, name, counts[pk]) for pk, name in found]
 
 
 def bar(selection, today):
@@ -288,16 +288,27 @@ def awaiting_total(selection, today, scope=EVERY_TEAM):
         return scope.filter(Form.objects.awaiting_sign_off().filter(band)).count(), False
     if "age" in selection:
         tallies = AwaitingByDay.objects.filter(_tally_days(waiting_band_named(selection["age"]), today))
-    else:
-        tallies = scope.filter(AwaitingByOwner.objects.all())
-        if "type" in selection:
-            tallies = tallies.filter(form_type_id=selection["type"])
-        if "user" in selection:
-            tallies = tallies.filter(responsible_user_id=selection["user"])
-    return tallies.aggregate(total=Coalesce(Sum("count"), 0))["total"], False
+        return tallies.aggregate(total=Coalesce(Sum("count"), 0))["total"], False
+    return _tally_total(kind, scope.kind).rows(**values, **scope.values)[0].total, False
 
 
 # The sign-off list's reads: compiled once for each kind of bar, sort and way of walking (caredirector/prepared.py)
+@functools.cache
+def _tally_total(kind, scope_kind):
+    """The sum of the tallies of the forms by type and user behind a bar of a type, of a user, or of all."""
+
+    def build():
+        tallies = Scope(scope_kind).filter(AwaitingByOwner.objects.all(), params=True)
+        if kind == "type":
+            tallies = tallies.filter(form_type_id=Param("type", BigIntegerField()))
+        if kind == "user":
+            tallies = tallies.filter(responsible_user_id=Param("user", BigIntegerField()))
+        one_group = tallies.order_by().annotate(one=Value(1)).values("one")  # a constant: no GROUP BY
+        return one_group.annotate(total=Coalesce(Sum("count"), 0)).values_list("total")
+
+    return Prepared(build)
+
+
 @functools.cache
 def _up_to_the_cap(kind, scope_kind):
     return Prepared(lambda: awaiting(kind, scope_kind).order_by().values_list("pk"))

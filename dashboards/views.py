@@ -41,8 +41,13 @@ def my_forms(request):
     paginator.count = counts[chosen]  # known from the tabs' counts: no second count
     page = paginator.get_page(request.GET.get("page"))
     tabs = [(key, tab_label, counts[key]) for key, (tab_label, _condition) in filters.items()]
-    teams_of_user = teams.team_names([request.user.pk]).get(request.user.pk, "")
-    context = {"page": page, "tabs": tabs, "chosen": chosen, "chosen_label": label, "teams": teams_of_user}
+    context = {
+        "page": page,
+        "tabs": tabs,
+        "chosen": chosen,
+        "chosen_label": label,
+        "teams": teams.team_names(request.user),
+    }
     return render(request, "dashboards/my_forms.html", context)
 
 

@@ -32,7 +32,7 @@ def form_header(form):
         ("NHS number", person.nhs_number_display or NOT_ANSWERED),
         ("Form reference", form.reference),
         ("Responsible user", form.responsible_user.display_name),
-        ("Team", team_names([form.responsible_user_id]).get(form.responsible_user_id, NOT_ANSWERED)),
+        ("Team", team_names(form.responsible_user) or NOT_ANSWERED),
         ("Status", form.get_status_display()),
         ("Start date", _date(form.start_date)),
         ("Completed", _date(form.completed_on)),

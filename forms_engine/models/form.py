@@ -261,10 +261,12 @@ class Form(models.Model):
                 name="form_my_forms_idx",
             ),
             # Forms to Sign-Off: the small set awaiting sign-off, by type and by completion time
+            # (with the Responsible User, so that a team's list of a type, walking it, is read from the index alone)
             models.Index(
-                fields=["form_type", "completed_at"],
+                fields=["form_type", "completed_at", "id"],
+                include=["responsible_user"],
                 condition=Q(status=FormStatus.COMPLETE),
-                name="form_awaiting_sign_off_idx",
+                name="form_awaiting_by_type_idx",
             ),
             # ... and across types, longest waiting first (the waiting-time bars and their keyset pages)
             # (with the Responsible User, so that a team's list, walking it, is read from the index alone)

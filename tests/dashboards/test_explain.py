@@ -16,7 +16,7 @@ from tests.conftest import REPORT
 from tests.factories import CaseFactory, FormTypeFactory, UserFactory, bulk_forms
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
-AWAITING_INDEXES = ("form_awaiting_sign_off_idx", "form_awaiting_by_age_idx")
+AWAITING_INDEXES = ("form_awaiting_by_type_idx", "form_awaiting_by_age_idx")
 
 
 @pytest.fixture

@@ -77,9 +77,9 @@ def test_my_forms_query_count_does_not_grow(client, practitioner, django_assert_
     form_type = FormTypeFactory(multiple_open_allowed=True)
     bulk_forms(count, status="in_progress", form_type=form_type, responsible_user=practitioner)
     client.force_login(practitioner)
-    # the session, the user with their roles, the user's forms in each state with those closed recently (PostgreSQL:
-    # the tallies and that count in one statement; elsewhere two counts), the user's teams, one page of forms
+    # the session, the user with their roles and teams, the user's forms in each state with those closed recently
+    # (PostgreSQL: the tallies and that count in one statement; elsewhere two counts), one page of forms
     from django.db import connection
 
-    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 6):
+    with django_assert_num_queries(4 if connection.vendor == "postgresql" else 5):
         assert client.get(reverse("dashboards:my-forms")).status_code == 200

@@ -192,6 +192,38 @@ def test_the_deputys_close_shows_on_the_form_and_in_the_print_header(client, man
     assert ("Team", "Occupational Therapy") in form_header(Form.objects.get(pk=form.pk))
 
 
+def test_a_forms_team_is_its_responsible_users_on_forms_case_and_my_forms(client, practitioner, council):
+    from cases.backends import TeamBackend
+
+    TeamFactory(name="Carers").members.add(practitioner)  # a second team: both named, in name order
+    form = council["forms"]["a"][0]
+    client.force_login(practitioner)
+    row = client.get(reverse("forms:case-forms", args=[form.case_id])).content.decode()
+    assert "<td>Carers, Locality North</td>" in row
+    assert (
+        "Your team: <strong>Carers, Locality North</strong>"
+        in client.get(reverse("dashboards:my-forms")).content.decode()
+    )
+    # read with the signed-in user, and by a query for anyone else: the same
+    assert (
+        TeamBackend().get_user(practitioner.pk).team_names == teams.team_names(practitioner) == "Carers, Locality North"
+    )
+    assert teams.team_names(council["tess"]) == "Occupational Therapy"
+    assert TeamBackend().get_user(council["bob"].pk).team_names == ""
+
+
+def test_the_teams_read_with_the_user_are_those_of_the_day_they_were_read(manager, council):
+    from cases.backends import TeamBackend
+
+    TeamDeputy.objects.create(team=council["b"], deputy=manager, starts_on=TODAY(), ends_on=TODAY())
+    loaded = TeamBackend().get_user(manager.pk)
+    expected = [(council["a"].pk, "Locality North", "manager"), (council["b"].pk, "Occupational Therapy", "deputy")]
+    assert [tuple(team) for team in teams.teams_in_charge(loaded, TODAY())] == expected
+    assert teams.teams_in_charge(manager, TODAY()) == teams.teams_in_charge(loaded, TODAY())  # the query agrees
+    # another day is read afresh: tomorrow the deputy period is over
+    assert [team.pk for team in teams.teams_in_charge(loaded, TODAY() + DAY)] == [council["a"].pk]
+
+
 # --- Naming deputies --------------------------------------------------------------------------------------------
 
 
@@ -395,13 +427,13 @@ def test_a_teams_queue_pages_within_their_query_budgets(
     client.force_login(manager)
     for query in ({}, {"team": team.pk}):
         for group in ("type", "user", "age"):
-            # the session, the user with their roles, the teams the viewer signs off today, one aggregate (with the
-            # bars' names)
-            with django_assert_num_queries(4):
+            # the session, the user with their roles and the teams they sign off today, one aggregate, the bars'
+            # names (but for waiting times)
+            with django_assert_num_queries(3 if group == "age" else 4):
                 assert client.get(reverse("dashboards:sign-off"), {"group": group, **query}).status_code == 200
-        # the session, the user, the bar's form type, its total, the page's ids and keys, its rows; and, to check a
-        # team named in the address, the teams the viewer signs off
-        with django_assert_num_queries(7 if query else 6):
+        # the session, the user (with the teams they sign off, which check a team named in the address), the bar's
+        # form type, its total, the page's ids and keys, its rows
+        with django_assert_num_queries(6):
             response = client.get(reverse("dashboards:sign-off-list"), {"type": form_type.pk, **query})
         assert len(response.context["rows"]) == min(count, 25)
 
