@@ -240,6 +240,12 @@ def named_counts(group, scope=EVERY_TEAM):
     return [(pk, name, counts[pk]) for pk, name in found]
 
 
+# The name of the bar a list shows, on every view of it: compiled once (caredirector/prepared.py)
+BAR_PK = Param("pk", BigIntegerField())
+TYPE_NAME = Prepared(lambda: FormType.objects.filter(pk=BAR_PK).values_list("pk", "name"))
+USER_NAME = Prepared(lambda: User.objects.filter(pk=BAR_PK).values_list("pk", "first_name", "last_name", "username"))
+
+
 def bar(selection, today):
     """The kind of the bar named by a selection, and the values its queries take."""
     if "type" in selection:

@@ -2,7 +2,6 @@ import dataclasses
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,13 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import display_name
 from cases import teams
 from cases.models import Team, TeamDeputy
 from dashboards import queries
 from dashboards.charts import bar_chart
 from dashboards.forms import BulkSignOffForm, DeputyForm
 from forms_engine import actions
-from forms_engine.models import Form, FormType
+from forms_engine.models import Form
 from forms_engine.models.form import reference_for
 
 PER_PAGE = 25
@@ -270,11 +270,11 @@ def _bar_selection(request):
     """The title of the bar named in the query string, and the selection that names it."""
     query = request.GET
     if "type" in query:
-        form_type = _get_or_404(FormType.objects, query["type"])
-        return form_type.name, {"type": form_type.pk}
+        pk, name = _named_or_404(queries.TYPE_NAME, query["type"])
+        return name, {"type": pk}
     if "user" in query:
-        user = _get_or_404(get_user_model().objects, query["user"])
-        return f"Responsible user: {user.display_name}", {"user": user.pk}
+        pk, first, last, username = _named_or_404(queries.USER_NAME, query["user"])
+        return f"Responsible user: {display_name(first, last, username)}", {"user": pk}
     if "age" in query:
         band = queries.waiting_band_named(query["age"])
         if band is None:
@@ -283,11 +283,12 @@ def _bar_selection(request):
     return "All forms awaiting sign-off", {}
 
 
-def _get_or_404(queryset, raw_pk):
-    try:
-        return get_object_or_404(queryset, pk=int(raw_pk))
-    except ValueError:
-        raise Http404("No such bar on the chart.") from None
+def _named_or_404(prepared, raw_pk):
+    """The row of the bar's type or user named by an id in the address (up to 18 digits: a bigint), or 404."""
+    found = prepared.rows(pk=int(raw_pk)) if raw_pk.isascii() and raw_pk.isdigit() and len(raw_pk) <= 18 else None
+    if not found:
+        raise Http404("No such bar on the chart.")
+    return found[0]
 
 
 # --- Teams and their deputies --------------------------------------------------------------------------------------

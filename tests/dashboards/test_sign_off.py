@@ -97,7 +97,18 @@ def test_drill_down_by_user_and_days_waiting_column(client, manager, practitione
     assert "Sam Second" in response.content.decode()  # the responsible user, as User.display_name names them
 
 
-@pytest.mark.parametrize("query", [{"type": "999999"}, {"type": "x"}, {"age": "forever"}, {"user": "0"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"type": "999999"},
+        {"type": "x"},
+        {"type": "²"},  # a digit to str.isdigit, not to int()
+        {"type": "9" * 30},  # beyond a bigint
+        {"user": "-1"},
+        {"age": "forever"},
+        {"user": "0"},
+    ],
+)
 def test_unknown_bar_is_404(client, manager, query):
     client.force_login(manager)
     assert client.get(reverse("dashboards:sign-off-list"), query).status_code == 404
