@@ -6,11 +6,13 @@ full_name, display_name: caredirector/jinja2.py), so lists need no model instanc
 works out instead (a name joined, a CASE) cost a list page 0.3 ms of the ORM's compiling.
 """
 
+import collections
+
 from django.core.paginator import Paginator
-from django.db.models import BigIntegerField, Count, OuterRef
+from django.db.models import BigIntegerField, Count
 
 from caredirector.prepared import Param, Prepared
-from cases.teams import joined_names, team_names_of
+from cases.teams import joined_names
 from forms_engine.models import Form, FormQuerySet
 
 FORMS_PER_PAGE = 25
@@ -27,13 +29,18 @@ def rows(forms, *fields):
     return forms.values_list(*FIELDS, *fields, named=True)
 
 
-def by_ids(prepared, ids, size=FORMS_PER_PAGE):
+def by_ids(prepared, ids, size=FORMS_PER_PAGE, each=None):
     """The rows of a Prepared reading up to `size` forms by id (Params id0, id1...), in the ids' order: the ids padded
-    to `size` with the last of them, so that one statement serves every page."""
+    to `size` with the last of them, so that one statement serves every page. A statement that reads a form more
+    than once (joined to a many-valued relation) gives each of its rows to `each`, and its last as the form's."""
     if not ids:
         return []
     padded = [*ids, *[ids[-1]] * (size - len(ids))]
-    found = {row.id: row for row in prepared.rows(**{f"id{index}": pk for index, pk in enumerate(padded)})}
+    found = {}
+    for row in prepared.rows(**{f"id{index}": pk for index, pk in enumerate(padded)}):
+        found[row.id] = row
+        if each is not None:
+            each(row)
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -48,12 +55,11 @@ CASE_COUNT = Prepared(
     lambda: Form.objects.filter(case_id=CASE_ID).values("case_id").annotate(count=Count("*")).values_list("count")
 )
 CASE_IDS = Prepared(lambda: Form.objects.filter(case_id=CASE_ID).order_by(*NEWEST_FIRST).values_list("pk"))
+# (with the teams of the Responsible User joined: a form in a row per team, and one row of no team for a user in
+# none; read in the same statement at no cost, where a subquery a row cost 0.45 ms and a query of its own 0.3)
 CASE_ROWS = Prepared(
     lambda: rows(
-        Form.objects.filter(pk__in=ids_param()).annotate(teams=team_names_of(OuterRef("responsible_user_id"))),
-        *RESPONSIBLE,
-        "responsible_user_id",
-        "teams",
+        Form.objects.filter(pk__in=ids_param()), *RESPONSIBLE, "responsible_user_id", "responsible_user__teams__name"
     )
 )
 
@@ -78,8 +84,14 @@ def case_forms_page(case, number):
     counted = CASE_COUNT.rows(case=case.pk)
     paginator.count = counted[0].count if counted else 0
     page = paginator.get_page(number)
-    page.object_list = by_ids(CASE_ROWS, list(page.object_list))
-    page.teams = {row.responsible_user_id: joined_names(row.teams) for row in page.object_list if row.teams}
+    teams = collections.defaultdict(set)
+
+    def team_of(row):
+        if row.responsible_user__teams__name is not None:
+            teams[row.responsible_user_id].add(row.responsible_user__teams__name)
+
+    page.object_list = by_ids(CASE_ROWS, list(page.object_list), each=team_of)
+    page.teams = {user: joined_names(names) for user, names in teams.items()}
     return page
 
 
