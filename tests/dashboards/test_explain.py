@@ -284,3 +284,30 @@ def test_a_teams_list_reads_its_page_keys_from_the_awaiting_index_alone(fifty_th
 
     assert form_scans(result["Plan"]) == ["Index Only Scan"], text[:2000]
     assert "form_awaiting_by_age_idx" in text
+
+
+@pytest.mark.parametrize("scope_kind", ["team", "mine"])
+def test_a_teams_count_of_a_waiting_band_keeps_a_plan_on_the_by_user_index(fifty_thousand_forms, scope_kind):
+    """A team's forms of a waiting band are counted by a statement compiled once (dashboards.queries), so PostgreSQL
+    keeps one plan for every team and band: it walks the members' entries of the index by Responsible User, never
+    every Complete form."""
+    from caredirector.prepared import Param
+    from cases.models import TeamDeputy
+    from dashboards import queries as dashboard_queries
+    from tests.factories import TeamFactory
+
+    worker = Form.objects.awaiting_sign_off().first().responsible_user
+    manager = UserFactory(roles=["Manager"])
+    team = TeamFactory()
+    team.members.add(worker, *[UserFactory() for _ in range(14)])
+    team.managers.add(manager)
+    today = timezone.localdate()
+    TeamDeputy.objects.create(team=TeamFactory(), deputy=manager, starts_on=today, ends_on=today)
+    kind, values = dashboard_queries.bar({"age": "3-5"}, today)
+    values |= {"viewer": manager.pk, "day": today, "team": team.pk}
+    sql, params, *_ = dashboard_queries._counted_total(kind, scope_kind)._compiled("default", None, 0)
+    result = generic_plan_of(sql, [values[param.name] if isinstance(param, Param) else param for param in params])
+    assert "form_awaiting_by_user_idx" in indexes_used(result["Plan"]), json.dumps(result["Plan"])[:2000]
+    assert "forms_engine_form" not in scanned_whole(result["Plan"]), json.dumps(result["Plan"])[:2000]
+    scope = dashboard_queries.Scope(scope_kind, viewer=manager.pk, day=today, team=team.pk)
+    assert dashboard_queries.awaiting_total({"age": "3-5"}, today, scope) == (1000, False)
