@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "cases.access.AccessLogMiddleware",  # writes the request's views of people's records (cases/access.py)
 ]
 
 ROOT_URLCONF = "caredirector.urls"
@@ -171,6 +172,10 @@ LOGIN_THROTTLE_LOCK_AFTER = env_int("LOGIN_THROTTLE_LOCK_AFTER", 8)
 LOGIN_THROTTLE_LOCK_SECONDS = env_int("LOGIN_THROTTLE_LOCK_SECONDS", 15 * 60)
 LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+# How long the access log keeps a row (days): `manage.py prune_access_log` removes older rows, run daily. Eight years
+# by default, as long as the adult social care record itself is kept after the service ends (the council's records
+# management policy may say otherwise: set ACCESS_LOG_RETENTION_DAYS).
+ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 8 * 366)
 
 # --- Internationalisation -----------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

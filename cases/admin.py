@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from caredirector.admin import EvidenceHistoryAdmin, LabelledTabularInline
-from cases.models import Case, Person, Team, TeamDeputy
+from cases.models import AccessLogPruning, Case, Person, RecordAccess, Team, TeamDeputy
 
 
 class TeamDeputyInline(LabelledTabularInline):
@@ -56,3 +56,33 @@ class CaseAdmin(EvidenceHistoryAdmin):
     list_select_related = ("person", "responsible_team", "responsible_user")
     autocomplete_fields = ("person",)
     readonly_fields = ("case_number",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows nobody adds, changes or deletes in the admin: they are only read (the access log and its pruning)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RecordAccess)
+class RecordAccessAdmin(ReadOnlyAdmin):
+    """The access log, read-only: append-only in the model, its queryset and (PostgreSQL) a trigger."""
+
+    list_display = ["at", "kind", "person_id", "case_id", "object_id", "user_id", "address"]
+    list_filter = ["kind"]
+    date_hierarchy = "at"
+    search_fields = ["=person__id", "=user__id"]
+    show_full_result_count = False  # the log holds millions of rows: no count of them all a page
+    ordering = ["-at", "-id"]
+
+
+@admin.register(AccessLogPruning)
+class AccessLogPruningAdmin(ReadOnlyAdmin):
+    list_display = ["at", "removed", "removed_before", "retention_days"]

@@ -304,3 +304,92 @@ class Case(models.Model):
     @classmethod
     def format_number(cls, number):
         return f"{cls.NUMBER_PREFIX}{number:06d}"
+
+
+class AccessLogRefused(Exception):
+    """The access log is append-only: a row is never changed, and removed only by the retention command."""
+
+
+class AccessQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AccessLogRefused("The access log is append-only: its rows cannot be changed.")
+
+    def delete(self):
+        raise AccessLogRefused("Rows of the access log are removed only past their retention (prune_access_log).")
+
+    def _prune(self):
+        """Remove these rows: for cases.access.prune alone (the retention command), which the database allows."""
+        return super().delete()
+
+
+class RecordAccess(models.Model):
+    """One view of a person's data: who, when, whose record, which object, what kind of access, from which address.
+
+    Append-only (cases/access.py writes it): the model and its queryset refuse changes and deletes, the admin shows
+    it read-only, and on PostgreSQL a trigger refuses an UPDATE or DELETE from anywhere but the retention command
+    (migration 0009). Person, case and user are kept as ids without foreign keys, so that nothing a log row points
+    at is held by it, and nothing removed takes a log row with it."""
+
+    class Kind(models.TextChoices):
+        CASE_RECORD = "case_record", "Case Record"
+        CASE_FORMS = "case_forms", "Forms (Case)"
+        FORM = "form", "Form"
+        FORM_HISTORY = "form_history", "Form history"
+        PRINT_HISTORY = "print_history", "Print history"
+        PRINT_PAGE = "print_page", "Print choices"
+        WORD = "word", "Word document"
+        CLD_EXTRACT = "cld_extract", "CLD extract run"
+
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    person = models.ForeignKey(Person, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    case = models.ForeignKey(
+        "Case", on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The form, case or extract run seen (which the kind names)."
+    )
+    address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "record access"
+        verbose_name_plural = "access log"
+        indexes = [
+            # who viewed this record, newest first (keyset pages)
+            models.Index(fields=["person", "-at", "-id"], name="access_by_person_idx"),
+            # the retention command's cut-off, and information governance's view by date
+            models.Index(fields=["at"], name="access_by_time_idx"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.get_kind_display()} of person {self.person_id} by user {self.user_id} at {self.at:%Y-%m-%d %H:%M}"
+        )
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AccessLogRefused("The access log is append-only: its rows cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AccessLogRefused("Rows of the access log are removed only past their retention (prune_access_log).")
+
+
+class AccessLogPruning(models.Model):
+    """A run of the retention command: when, the cut-off it used and how many rows of the access log it removed."""
+
+    at = models.DateTimeField(default=timezone.now)
+    removed_before = models.DateTimeField()
+    removed = models.PositiveIntegerField()
+    retention_days = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M}: {self.removed} rows before {self.removed_before:%Y-%m-%d} removed"

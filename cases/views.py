@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from cases import access
 from cases.models import Case
 
 CASES_PER_PAGE = 25
@@ -20,4 +21,5 @@ def case_list(request):
 def case_detail(request, pk):
     """Show the Case Record: the person's details and the case's own."""
     case = get_object_or_404(Case.objects.for_record(), pk=pk)
+    access.seen(request, access.Kind.CASE_RECORD, case.person_id, case_id=case.pk, object_id=case.pk)
     return render(request, "cases/case_detail.html", {"case": case, "person": case.person.with_code_values()})

@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases import access
 from cases.models import Case
 from forms_engine import actions, queries
 from forms_engine.blocks import blocks_for
@@ -24,6 +25,7 @@ def case_forms(request, pk):
     """List the forms recorded on one case: Forms (Case)."""
     case = get_object_or_404(Case.objects.for_header(), pk=pk)
     page = queries.case_forms_page(case, request.GET.get("page"))
+    access.seen(request, access.Kind.CASE_FORMS, case.person_id, case_id=case.pk, object_id=case.pk)
     return render(request, "forms_engine/case_forms.html", {"case": case, "page": page})
 
 
@@ -174,6 +176,7 @@ class FormPage:
             "conflict": self.conflict,
             "next": _safe_next(self.request),
         }
+        _seen(self.request, access.Kind.FORM, form)
         return render(self.request, "forms_engine/form_edit.html", context, status=status)
 
     def _block(self, block):
@@ -238,11 +241,13 @@ def form_print(request, pk):
         except actions.ActionRefused as refused:
             print_form.add_error(refused.field, str(refused))
         else:
+            _seen(request, access.Kind.WORD, form)
             response = HttpResponse(content, content_type=MIME_TYPE)
             filename = f"{form.reference}-{slugify(form.form_type.name)}.docx"
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             response["X-Print-Record"] = str(record.pk)
             return response
+    _seen(request, access.Kind.PRINT_PAGE, form)
     return render(request, "forms_engine/form_print.html", {"form": form, "case": form.case, "print_form": print_form})
 
 
@@ -251,6 +256,7 @@ def print_history(request, pk):
     """Print History: every Word document produced from the form."""
     form = get_object_or_404(Form.objects.for_page(), pk=pk)
     page = Paginator(form.prints.select_related("printed_by"), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    _seen(request, access.Kind.PRINT_HISTORY, form)
     return render(request, "forms_engine/print_history.html", {"form": form, "case": form.case, "page": page})
 
 
@@ -262,9 +268,15 @@ def form_history(request, pk):
         request.GET.get("page")
     )
     entries = history_entries(form, page.object_list)
+    _seen(request, access.Kind.FORM_HISTORY, form)
     return render(
         request, "forms_engine/form_history.html", {"form": form, "case": form.case, "page": page, "entries": entries}
     )
+
+
+def _seen(request, kind, form):
+    """Record in the access log that the request shows `kind` of the form's client's data (cases/access.py)."""
+    access.seen(request, kind, form.case.person_id, case_id=form.case_id, object_id=form.pk)
 
 
 def _display_sections(version, answers):

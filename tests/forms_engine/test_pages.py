@@ -36,8 +36,8 @@ def test_forms_case_query_count_does_not_grow(client, practitioner, django_asser
         make_form(case=case, form_type=form_type, responsible_user=practitioner)
     client.force_login(practitioner)
     # the session, the user with their roles, the case, the case's count of forms, the page's ids, those forms' rows
-    # (with the teams of their Responsible Users)
-    with django_assert_num_queries(6):
+    # (with the teams of their Responsible Users), and the access log's row
+    with django_assert_num_queries(7):
         response = client.get(reverse("forms:case-forms", args=[case.pk]))
     assert len(response.context["page"].object_list) == min(count, 25)
 
@@ -179,8 +179,9 @@ def test_form_edit_page_query_count_does_not_grow_with_answers(client, practitio
     big = make_form(form_type=big_type, responsible_user=practitioner, answers=answers)
     client.force_login(practitioner)
     for form in (small, big):
-        # the session, the user with their roles, the form with its case, person, type, version and people
-        with django_assert_num_queries(3):
+        # the session, the user with their roles, the form with its case, person, type, version and people, and the
+        # access log's row
+        with django_assert_num_queries(4):
             assert client.get(form.get_absolute_url()).status_code == 200
 
 

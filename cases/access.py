@@ -1,0 +1,105 @@
+"""The access log: every view of a person's data, one append-only row each (cases.models.RecordAccess).
+
+A view says what it shows with `seen(request, kind, person_id, ...)`; AccessLogMiddleware writes what a request saw
+in one INSERT once the response is made. Requests run in autocommit (no ATOMIC_REQUESTS), so the INSERT is a
+statement of its own after the page's reads: a failure to write it touches nothing else and never blocks the page;
+it is logged loudly (logger "caredirector.access", CRITICAL) for the operators to act on, and the page is served.
+(An INSERT in the same statement as the page's read, which would add no query, would fail the page with it.)
+
+Rows past the retention (settings.ACCESS_LOG_RETENTION_DAYS) are removed by `manage.py prune_access_log`, which
+records each run (AccessLogPruning); nothing else can remove or change a row.
+"""
+
+import datetime
+import ipaddress
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from accounts.forms import client_address
+from cases.models import AccessLogPruning, RecordAccess
+
+Kind = RecordAccess.Kind
+logger = logging.getLogger("caredirector.access")
+SEEN = "_record_accesses"
+
+
+def seen(request, kind, person_id, *, case_id=None, object_id=None):
+    """Record that this request shows `kind` of the person's data (written once the response is made)."""
+    if not hasattr(request, SEEN):
+        setattr(request, SEEN, [])
+    getattr(request, SEEN).append((kind, person_id, case_id, object_id))
+
+
+def _address(request):
+    """The client's address as the log keeps it (None when it is not an address: a malformed proxy header)."""
+    try:
+        return str(ipaddress.ip_address(client_address(request)))
+    except ValueError:
+        return None
+
+
+def write(request):
+    """Write the request's accesses in one INSERT; on failure log them loudly and go on. Returns the rows written."""
+    accesses = getattr(request, SEEN, None)
+    if not accesses:
+        return 0
+    user = getattr(request, "user", None)
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    now, address = timezone.now(), _address(request)
+    rows = [
+        RecordAccess(
+            at=now,
+            user_id=user_id,
+            person_id=person_id,
+            case_id=case_id,
+            kind=kind,
+            object_id=object_id,
+            address=address,
+        )
+        for kind, person_id, case_id, object_id in dict.fromkeys(accesses)  # once each, in order
+    ]
+    try:
+        if len(rows) == 1:
+            rows[0].save(force_insert=True)  # one statement, in autocommit: no transaction around it
+        else:
+            RecordAccess.objects.bulk_create(rows)
+    except DatabaseError:
+        logger.critical(
+            "ACCESS LOG NOT WRITTEN: %s by user %s from %s: %s",
+            request.path,
+            user_id,
+            address,
+            [(kind, person_id, case_id, object_id) for kind, person_id, case_id, object_id in accesses],
+            exc_info=True,
+        )
+        return 0
+    return len(rows)
+
+
+class AccessLogMiddleware:
+    """Write the accesses a request's view recorded, after its response is made (not for a server error, whose page
+    showed nothing)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code < 500:
+            write(request)
+        return response
+
+
+def prune(*, now=None, days=None):
+    """Remove the rows older than the retention, and record that it was done: the AccessLogPruning row."""
+    days = settings.ACCESS_LOG_RETENTION_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # the one DELETE the append-only trigger lets through
+                cursor.execute("SET LOCAL caredirector.prune_access_log = 'on'")
+        removed, _by_model = RecordAccess.objects.filter(at__lt=cutoff)._prune()
+        return AccessLogPruning.objects.create(removed_before=cutoff, removed=removed, retention_days=days)
