@@ -93,6 +93,26 @@ class AccessLogMiddleware:
         return response
 
 
+EXTRACTED_CHUNK = 5_000
+
+
+def extracted(person_ids, *, run_id, user_id=None):
+    """Record that a CLD extract run (`run_id`, asked for by `user_id`; None for the command) holds a row of each
+    person: one log row a person, written in chunks. Returns the number written. A run whose log cannot be written
+    fails (cld/runs.py): its file is not offered without the record of whose data it holds."""
+    now, written, chunk = timezone.now(), 0, []
+    for person_id in person_ids:
+        chunk.append(
+            RecordAccess(at=now, user_id=user_id, person_id=person_id, kind=Kind.CLD_EXTRACT, object_id=run_id)
+        )
+        if len(chunk) >= EXTRACTED_CHUNK:
+            written += len(RecordAccess.objects.bulk_create(chunk))
+            chunk = []
+    if chunk:
+        written += len(RecordAccess.objects.bulk_create(chunk))
+    return written
+
+
 def prune(*, now=None, days=None):
     """Remove the rows older than the retention, and record that it was done: the AccessLogPruning row."""
     days = settings.ACCESS_LOG_RETENTION_DAYS if days is None else days

@@ -18,7 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
-from cld.events import RELEASES, ExtractError, Period, la_code
+from cases import access
+from cld.events import RELEASES, ExtractError, Period, in_period, la_code
 from cld.extract import run_extract
 from cld.models import ExtractRun
 
@@ -118,6 +119,7 @@ def perform(run_id):
                     getattr(run, f"{kind}_file").save(names[kind], File(whole), save=False)
                 setattr(run, f"{kind}_sha256", hashing.sha256)
                 setattr(run, f"{kind}_size", hashing.size)
+        _log_people(run)
     except ExtractError as error:
         fail(run_id, f"The extract refused: {error}.", attempt=attempt)
         return
@@ -180,7 +182,17 @@ def record_command_run(period, release, output, started, files, *, rows=None, su
         run.report_sha256, run.report_size = report.sha256, report.size
     _record_summary(run, summary, rows)
     run.save()
+    _log_people(run)
     return run
+
+
+def _log_people(run):
+    """The access log's row for each person the run's file holds a row of (cases/access.extracted): before the run
+    is done, so that no file is offered without it (an attempt that then loses the run has logged its people too)."""
+    people = in_period(Period(run.period_start, run.period_end)).order_by().values_list("case__person_id", flat=True)
+    access.extracted(
+        people.distinct().iterator(chunk_size=access.EXTRACTED_CHUNK), run_id=run.pk, user_id=run.requested_by_id
+    )
 
 
 def _record_summary(run, summary, rows=None):

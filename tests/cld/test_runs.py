@@ -7,16 +7,19 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 
 import cld.extract
 from accounts import roles
+from cases import access
+from cases.models import RecordAccess
 from cld import runs
 from cld.events import Period
 from cld.models import ExtractRun
+from forms_engine.models import Form
 from tests.cld.test_extract import code, record
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, UserFactory, make_form
 
 pytestmark = pytest.mark.django_db
 PERIOD = Period(datetime.date(2026, 4, 1), datetime.date(2026, 9, 30))
@@ -224,3 +227,25 @@ def test_a_worker_that_lost_its_run_cannot_end_it(events):
     assert runs.finish(result, attempt=2)
     held.refresh_from_db()
     assert (held.state, held.rows_done) == ("done", 7)
+
+
+def test_a_run_logs_a_row_of_each_person_its_file_holds(events, data_team, practitioner):
+    make_form(responsible_user=practitioner)  # a person with no event in the period: not in the file, not logged
+    run = runs.queue_run(period=PERIOD, release=2, by=data_team)
+    assert run.state == "done" and run.rows_done == 2  # two events of one person
+    logged = list(RecordAccess.objects.values_list("kind", "object_id", "user_id", "person_id"))
+    [(kind, object_id, user_id, person_id)] = logged
+    assert (kind, object_id, user_id) == (RecordAccess.Kind.CLD_EXTRACT, run.pk, data_team.pk)
+    assert person_id == Form.objects.filter(cld_event_end__isnull=False).first().case.person_id
+    call_command("cld_extract", "--start", "2026-04-01", "--end", "2026-09-30", "--output", "/dev/null")
+    command_run = ExtractRun.objects.first()
+    assert RecordAccess.objects.filter(object_id=command_run.pk, user=None, person_id=person_id).count() == 1
+
+
+def test_a_run_whose_log_cannot_be_written_fails_and_offers_no_file(events, data_team, monkeypatch):
+    def broken(*args, **kwargs):
+        raise DatabaseError("the log's disk is full")
+
+    monkeypatch.setattr(access, "extracted", broken)
+    run = runs.queue_run(period=PERIOD, release=2, by=data_team)
+    assert run.state == "failed" and "DatabaseError" in run.failure and not run.extract_file
