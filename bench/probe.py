@@ -18,8 +18,8 @@ from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from caredirector.keyset import encode  # noqa: E402
 from cases.models import Person  # noqa: E402
-from dashboards.keyset import encode  # noqa: E402
 from dashboards.queries import waiting, waiting_band_named  # noqa: E402
 from forms_engine.models import Form, FormType  # noqa: E402
 

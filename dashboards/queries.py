@@ -10,9 +10,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User, display_name
+from caredirector.keyset import keys_query, keyset_page
 from caredirector.prepared import Param, Prepared
 from cases import teams
-from dashboards.keyset import keys_query, keyset_page
 from forms_engine.models import RETURNED, AwaitingByDay, AwaitingByOwner, Form, FormStatus, FormType, MyFormsTally
 from forms_engine.queries import CASE, RESPONSIBLE, by_ids, ids_param, rows
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 from psycopg.sql import Literal
 
-from dashboards.keyset import encode
+from caredirector.keyset import encode
 from dashboards.queries import waiting, waiting_band_named
 from dashboards.views import SORTS
 from forms_engine.models import Form
@@ -212,7 +212,7 @@ def test_forms_case_page_reads_one_page_of_a_busy_clients_forms_as_a_prepared_st
 
 @pytest.mark.parametrize("bar", ["type", "age"])
 def test_the_list_views_own_queries_keep_plans_on_the_awaiting_index(fifty_thousand_forms, bar, client):
-    """The sign-off list reads a page's ids and sort keys (dashboards.keyset), then those rows by id. The plans
+    """The sign-off list reads a page's ids and sort keys (caredirector.keyset), then those rows by id. The plans
     PostgreSQL keeps for both, made without the parameters' values, read the awaiting index from the cursor and the
     page's rows, no more."""
     from django.urls import reverse

@@ -170,7 +170,7 @@ def test_next_parameter_cannot_leave_the_site(client, manager, practitioner):
 
 @pytest.mark.parametrize("count", [10, 1000])
 def test_sign_off_pages_query_counts_do_not_grow(client, manager, django_assert_num_queries, count):
-    from dashboards.keyset import encode
+    from caredirector.keyset import encode
     from forms_engine.models import Form
 
     form_type = FormTypeFactory(multiple_open_allowed=True)
@@ -260,7 +260,7 @@ def test_a_cursor_of_the_wrong_kind_for_its_sort_shows_the_first_page(client, ma
     """A cursor is the user's to change: a name where the sort wants a time (or the reverse) is no cursor at all."""
     import datetime
 
-    from dashboards.keyset import encode
+    from caredirector.keyset import encode
 
     form_type = FormTypeFactory(multiple_open_allowed=True)
     bulk_forms(3, status="complete", form_type=form_type, responsible_user=UserFactory(), completed_days_ago=1)
@@ -275,7 +275,7 @@ def test_a_cursor_of_the_wrong_kind_for_its_sort_shows_the_first_page(client, ma
 def test_a_cursor_naming_an_id_no_column_can_hold_shows_the_first_page(client, manager):
     import datetime
 
-    from dashboards.keyset import encode
+    from caredirector.keyset import encode
 
     form_type = FormTypeFactory(multiple_open_allowed=True)
     bulk_forms(3, status="complete", form_type=form_type, responsible_user=UserFactory(), completed_days_ago=1)
