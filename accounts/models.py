@@ -14,6 +14,7 @@ class User(AbstractUser):
             ("run_cld_extract", "Can run CLD extract"),
             ("print_forms", "Can print forms to Word"),
             ("sign_off_all_teams", "Can sign off the forms of every team"),
+            ("view_access_log", "Can see who viewed a record"),
         ]
 
     def __str__(self):

@@ -7,4 +7,7 @@ DATA_TEAM = "Data team"
 # A manager over every team (a head of service, a principal social worker): Forms to Sign-Off for all teams
 HEAD_OF_SERVICE = "Head of service"
 
-ALL = (PRACTITIONER, MANAGER, FORM_ADMINISTRATOR, DATA_TEAM, HEAD_OF_SERVICE)
+# Information governance: who viewed a record (the access log), restricted records, subject access requests
+INFORMATION_GOVERNANCE = "Information governance"
+
+ALL = (PRACTITIONER, MANAGER, FORM_ADMINISTRATOR, DATA_TEAM, HEAD_OF_SERVICE, INFORMATION_GOVERNANCE)

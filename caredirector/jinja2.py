@@ -22,6 +22,7 @@ from django.utils import timezone
 from jinja2 import Environment
 
 from accounts.models import display_name
+from cases.access import may_see_accesses
 from cases.models import full_name
 from forms_engine.models import FormStatus, is_returned, reference_for
 
@@ -97,6 +98,7 @@ def environment(**options):
         is_returned=is_returned,
         full_name=full_name,
         display_name=display_name,
+        may_see_accesses=may_see_accesses,
     )
     env.filters.update(ukdate=ukdate, ukdatetime=ukdatetime, linebreaksbr=linebreaksbr, pluralize=pluralize)
     return env

@@ -54,6 +54,7 @@ PAGES_TESTED = {
     "accessibility": "This accessibility statement",
     "cases:case-list": "Cases (search)",
     "cases:case-detail": "Case Record",
+    "cases:record-accesses": "Who viewed this record (the access log of a Case Record)",
     "forms:case-forms": "Forms (Case)",
     "forms:form-new": "Create New Record (a new form)",
     "forms:form-edit": "A form, in each of its states",

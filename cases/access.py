@@ -19,6 +19,9 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from accounts.forms import client_address
+from accounts.models import User
+from caredirector.keyset import keys_query, keyset_page
+from cases import teams
 from cases.models import AccessLogPruning, RecordAccess
 
 Kind = RecordAccess.Kind
@@ -92,6 +95,67 @@ class AccessLogMiddleware:
             write(request)
         return response
 
+
+# --- Who viewed this record ----------------------------------------------------------------------------------------
+
+VIEW_PERMISSION = "accounts.view_access_log"
+PER_PAGE = 50
+
+
+def may_see_accesses(user, case):
+    """Who may see who viewed a record: information governance (any record), and the managers of the case's team
+    (and its deputy while named) for their team's cases."""
+    if user.has_perm(VIEW_PERMISSION):
+        return True
+    if not user.has_perm("accounts.authorise_forms"):
+        return False
+    return any(team.pk == case.responsible_team_id for team in teams.teams_in_charge(user, timezone.localdate()))
+
+
+def accesses_of(person_id, *, user_id=None, since=None, until=None):
+    """The log's rows of a person, filtered by who and by the local days from `since` to `until` (both included)."""
+    rows = RecordAccess.objects.filter(person_id=person_id)
+    if user_id is not None:
+        rows = rows.filter(user_id=user_id)
+    if since is not None:
+        rows = rows.filter(at__gte=_start_of(since))
+    if until is not None:
+        rows = rows.filter(at__lt=_start_of(until + datetime.timedelta(days=1)))
+    return rows
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+ROW_FIELDS = ("id", "at", "kind", "object_id", "case_id", "case__case_number", "address")
+USER_FIELDS = ("user_id", "user__first_name", "user__last_name", "user__username")
+
+
+def accesses_page(accesses, *, after=None, before=None, size=PER_PAGE):
+    """A keyset page of accesses, newest first (the index by person and time), its rows with the user's name and the
+    case's number."""
+
+    def keys(later, cursor, limit):
+        return list(keys_query(accesses, "at", later=later, cursor=cursor)[:limit])
+
+    page = keyset_page(keys, datetime.datetime, descending=True, after=after, before=before, size=size)
+    found = {
+        row.id: row
+        for row in RecordAccess.objects.filter(pk__in=page.ids).values_list(*ROW_FIELDS, *USER_FIELDS, named=True)
+    }
+    page.rows = [found[pk] for pk in page.ids if pk in found]
+    return page
+
+
+def viewers_of(person_id):
+    """(id, first name, last name, username) of everyone who viewed the person's record, by name: the filter's
+    choices."""
+    viewers = RecordAccess.objects.filter(person_id=person_id).values("user_id")
+    return list(User.objects.filter(pk__in=viewers).values_list("pk", "first_name", "last_name", "username"))
+
+
+# --- What a CLD extract run holds ------------------------------------------------------------------------------------
 
 EXTRACTED_CHUNK = 5_000
 

@@ -24,6 +24,7 @@ USERS = [
     ("manager2", "Grace", "Okoye", roles.MANAGER, (), (1,), False, False),
     ("head", "Dev", "Patel", roles.HEAD_OF_SERVICE, (), (), False, False),
     ("datateam", "Sam", "Okafor", roles.DATA_TEAM, (), (), False, False),
+    ("governance", "Nadia", "Hussain", roles.INFORMATION_GOVERNANCE, (), (), False, False),
     ("admin", "Alex", "Morgan", roles.FORM_ADMINISTRATOR, (), (), True, True),
 ]
 

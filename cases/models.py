@@ -218,7 +218,9 @@ class CaseQuerySet(models.QuerySet):
 
     def for_header(self):
         """What a page about one case shows at its top (cases/_case_header.html): its number and its client's name."""
-        return self.select_related("person").only("case_number", "person__given_name", "person__family_name")
+        return self.select_related("person").only(
+            "case_number", "responsible_team_id", "person__given_name", "person__family_name"
+        )
 
     def for_record(self):
         """The case, its person and team, and the people a carer cares for (code values: see with_code_values)."""

@@ -7,4 +7,5 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="case-list"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
+    path("<int:pk>/accesses/", views.record_accesses, name="record-accesses"),
 ]

@@ -8,12 +8,12 @@ from django.db.models import BigIntegerField
 from django.utils import timezone
 
 from caredirector.prepared import Param, Prepared
+from caredirector.widgets import DateInput
 from cases.models import Case, Person
 from cld.models import DESCRIPTION_FIELDS, CldConditionalRule, CldField, CldFieldRule
 from cld.rules import EVENT_SPECIFIC, Condition, Rule, decision_table, event_date_errors, field_states, is_carer
 from codes.models import YES_NO, CodeValue
 from forms_engine.blocks import FormBlock
-from forms_engine.forms import DateInput
 from forms_engine.models import CLD_CODE_FIELDS, choice_list, cld_column
 
 F = CldField

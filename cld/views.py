@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from caredirector.widgets import DateInput
 from cld.events import RELEASES, ExtractError, Period, la_code
 from cld.models import ExtractRun
 from cld.runs import RunRefused, compare, queue_run
 from codes.models import CodeList
-from forms_engine.forms import DateInput
 
 
 def default_period(today):

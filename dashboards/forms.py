@@ -4,7 +4,8 @@ cases/teams.py): these forms only collect them, and show the refusal beside the 
 from django import forms
 from django.contrib.auth import get_user_model
 
-from forms_engine.forms import DateInput, users_holding
+from caredirector.widgets import DateInput
+from forms_engine.forms import users_holding
 
 
 class BulkSignOffForm(forms.Form):

@@ -6,17 +6,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from caredirector.widgets import DateInput
 from codes.models import YES_NO
 from forms_engine.models import Form, FormType, QuestionKind
 
 NOT_ANSWERED = "–"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def field_name(question):

@@ -16,43 +16,45 @@ from tests.factories import UserFactory, make_form
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "practitioner", "manager", "form_admin", "data_team")
+ROLES = ("anonymous", "practitioner", "manager", "form_admin", "data_team", "head_of_service", "governance")
 # url name: {method: answers for the roles above, in that order}
 MATRIX = {
-    "dashboards:my-forms": {"GET": "login 200 200 200 200", "POST": "login 405 405 405 405"},
-    "healthz": {"GET": "200 200 200 200 200", "POST": "405 405 405 405 405"},
-    "accessibility": {"GET": "200 200 200 200 200", "POST": "405 405 405 405 405"},
-    "login": {"GET": "200 302 302 302 302", "POST": "200 302 302 302 302"},
-    "logout": {"GET": "login 405 405 405 405", "POST": "login login login login login"},
-    "password_change": {"GET": "login 200 200 200 200", "POST": "login 200 200 200 200"},
-    "password_change_done": {"GET": "login 200 200 200 200", "POST": "login 405 405 405 405"},
-    "cases:case-list": {"GET": "login 200 200 200 200", "POST": "login 405 405 405 405"},
-    "cases:case-detail": {"GET": "login 200 200 200 200", "POST": "login 405 405 405 405"},
-    "forms:case-forms": {"GET": "login 200 200 200 200", "POST": "login 405 405 405 405"},
+    "dashboards:my-forms": {"GET": "login 200 200 200 200 200 200", "POST": "login 405 405 405 405 405 405"},
+    "healthz": {"GET": "200 200 200 200 200 200 200", "POST": "405 405 405 405 405 405 405"},
+    "accessibility": {"GET": "200 200 200 200 200 200 200", "POST": "405 405 405 405 405 405 405"},
+    "login": {"GET": "200 302 302 302 302 302 302", "POST": "200 302 302 302 302 302 302"},
+    "logout": {"GET": "login 405 405 405 405 405 405", "POST": "login login login login login login login"},
+    "password_change": {"GET": "login 200 200 200 200 200 200", "POST": "login 200 200 200 200 200 200"},
+    "password_change_done": {"GET": "login 200 200 200 200 200 200", "POST": "login 405 405 405 405 405 405"},
+    "cases:case-list": {"GET": "login 200 200 200 200 200 200", "POST": "login 405 405 405 405 405 405"},
+    "cases:case-detail": {"GET": "login 200 200 200 200 200 200", "POST": "login 405 405 405 405 405 405"},
+    # who viewed a record: information governance, and the managers of the case's team (none of these: 403)
+    "cases:record-accesses": {"GET": "login 403 403 403 403 403 200", "POST": "login 405 405 405 405 405 405"},
+    "forms:case-forms": {"GET": "login 200 200 200 200 200 200", "POST": "login 405 405 405 405 405 405"},
     # only roles that record forms may create one (an empty POST is answered with the errors)
-    "forms:form-new": {"GET": "login 200 200 403 403", "POST": "login 200 200 403 403"},
+    "forms:form-new": {"GET": "login 200 200 403 403 403 403", "POST": "login 200 200 403 403 403 403"},
     # everyone signed in may read a form; an empty POST from an editor is a stale page (409), others are refused (302)
-    "forms:form-edit": {"GET": "login 200 200 200 200", "POST": "login 409 409 302 302"},
-    "forms:form-history": {"GET": "login 200 200 200 200", "POST": "login 405 405 405 405"},
+    "forms:form-edit": {"GET": "login 200 200 200 200 200 200", "POST": "login 409 409 302 302 302 302"},
+    "forms:form-history": {"GET": "login 200 200 200 200 200 200", "POST": "login 405 405 405 405 405 405"},
     # cloning an In Progress form is refused with a message for everyone
-    "forms:form-clone": {"GET": "login 405 405 405 405", "POST": "login 302 302 302 302"},
+    "forms:form-clone": {"GET": "login 405 405 405 405 405 405", "POST": "login 302 302 302 302 302 302"},
     # printing takes a client's record out of the system: practitioners and managers only
-    "forms:form-print": {"GET": "login 200 200 403 403", "POST": "login 200 200 403 403"},
-    "forms:print-history": {"GET": "login 200 200 200 200", "POST": "login 405 405 405 405"},
-    "dashboards:dashboard-list": {"GET": "login 403 200 403 403", "POST": "login 405 405 405 405"},
-    "dashboards:sign-off": {"GET": "login 403 200 403 403", "POST": "login 405 405 405 405"},
-    "dashboards:sign-off-list": {"GET": "login 403 200 403 403", "POST": "login 403 200 403 403"},
-    "dashboards:teams": {"GET": "login 403 200 403 403", "POST": "login 405 405 405 405"},
-    "dashboards:deputy-new": {"GET": "login 405 405 405 405", "POST": "login 403 404 403 403"},
-    "dashboards:deputy-end": {"GET": "login 405 405 405 405", "POST": "login 403 404 403 403"},
-    "cld:extract": {"GET": "login 403 403 403 200", "POST": "login 403 403 403 200"},
+    "forms:form-print": {"GET": "login 200 200 403 403 200 403", "POST": "login 200 200 403 403 200 403"},
+    "forms:print-history": {"GET": "login 200 200 200 200 200 200", "POST": "login 405 405 405 405 405 405"},
+    "dashboards:dashboard-list": {"GET": "login 403 200 403 403 200 403", "POST": "login 405 405 405 405 405 405"},
+    "dashboards:sign-off": {"GET": "login 403 200 403 403 200 403", "POST": "login 405 405 405 405 405 405"},
+    "dashboards:sign-off-list": {"GET": "login 403 200 403 403 200 403", "POST": "login 403 200 403 403 200 403"},
+    "dashboards:teams": {"GET": "login 403 200 403 403 200 403", "POST": "login 405 405 405 405 405 405"},
+    "dashboards:deputy-new": {"GET": "login 405 405 405 405 405 405", "POST": "login 403 404 403 403 404 403"},
+    "dashboards:deputy-end": {"GET": "login 405 405 405 405 405 405", "POST": "login 403 404 403 403 404 403"},
+    "cld:extract": {"GET": "login 403 403 403 200 403 403", "POST": "login 403 403 403 200 403 403"},
     # the extract's runs and their files: the data team's alone
-    "cld:runs": {"GET": "login 403 403 403 200", "POST": "login 405 405 405 405"},
-    "cld:run": {"GET": "login 403 403 403 200", "POST": "login 405 405 405 405"},
-    "cld:run-progress": {"GET": "login 403 403 403 200", "POST": "login 405 405 405 405"},
-    "cld:run-file": {"GET": "login 403 403 403 200", "POST": "login 405 405 405 405"},
+    "cld:runs": {"GET": "login 403 403 403 200 403 403", "POST": "login 405 405 405 405 405 405"},
+    "cld:run": {"GET": "login 403 403 403 200 403 403", "POST": "login 405 405 405 405 405 405"},
+    "cld:run-progress": {"GET": "login 403 403 403 200 403 403", "POST": "login 405 405 405 405 405 405"},
+    "cld:run-file": {"GET": "login 403 403 403 200 403 403", "POST": "login 405 405 405 405 405 405"},
 }
-ADMIN = {"GET": "302 403 403 200 403"}
+ADMIN = {"GET": "302 403 403 200 403 403 403"}
 
 
 @pytest.fixture
@@ -63,6 +65,8 @@ def people():
         "manager": UserFactory(username="m", roles=[roles.MANAGER]),
         "form_admin": UserFactory(username="fa", is_staff=True, roles=[roles.FORM_ADMINISTRATOR]),
         "data_team": UserFactory(username="dt", roles=[roles.DATA_TEAM]),
+        "head_of_service": UserFactory(username="hos", roles=[roles.HEAD_OF_SERVICE]),
+        "governance": UserFactory(username="ig", roles=[roles.INFORMATION_GOVERNANCE]),
     }
 
 

@@ -280,6 +280,8 @@ def test_every_page_the_role_reaches_has_no_axe_violations(
         "manager": manager,
         "form_admin": UserFactory(username="ada", is_staff=True, roles=[roles.FORM_ADMINISTRATOR]),
         "data_team": UserFactory(username="dana", roles=[roles.DATA_TEAM]),
+        "head_of_service": UserFactory(username="dev", roles=[roles.HEAD_OF_SERVICE]),
+        "governance": UserFactory(username="nadia", roles=[roles.INFORMATION_GOVERNANCE]),
     }
     sign_in_as(users[role])
     sweep = Sweep(page, live_server.url, role)
