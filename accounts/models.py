@@ -15,6 +15,7 @@ class User(AbstractUser):
             ("print_forms", "Can print forms to Word"),
             ("sign_off_all_teams", "Can sign off the forms of every team"),
             ("view_access_log", "Can see who viewed a record"),
+            ("export_subject_access", "Can export everything held on a person"),
         ]
 
     def __str__(self):

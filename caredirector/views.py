@@ -55,6 +55,7 @@ PAGES_TESTED = {
     "cases:case-list": "Cases (search)",
     "cases:case-detail": "Case Record",
     "cases:record-accesses": "Who viewed this record (the access log of a Case Record)",
+    "forms:subject-access": "Subject access export (of everything held on a person)",
     "forms:case-forms": "Forms (Case)",
     "forms:form-new": "Create New Record (a new form)",
     "forms:form-edit": "A form, in each of its states",

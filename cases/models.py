@@ -341,6 +341,7 @@ class RecordAccess(models.Model):
         PRINT_PAGE = "print_page", "Print choices"
         WORD = "word", "Word document"
         CLD_EXTRACT = "cld_extract", "CLD extract run"
+        SUBJECT_ACCESS = "subject_access", "Subject access export"
 
     at = models.DateTimeField(default=timezone.now)
     user = models.ForeignKey(

@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import access
 from cases.models import Case
-from forms_engine import actions, queries
+from forms_engine import actions, queries, subject_access
 from forms_engine.blocks import blocks_for
 from forms_engine.forms import AnswersForm, NewFormForm, PrintForm, StatusForm, display_answer
 from forms_engine.history import history_entries
@@ -272,6 +273,30 @@ def form_history(request, pk):
     return render(
         request, "forms_engine/form_history.html", {"form": form, "case": form.case, "page": page, "entries": entries}
     )
+
+
+SUBJECT_ACCESS_PERMISSION = "accounts.export_subject_access"
+
+
+@require_http_methods(["GET", "POST"])
+def subject_access_export(request, pk):
+    """Subject access request: one ZIP of everything held on the case's client (forms_engine/subject_access.py), for
+    information governance; producing it is recorded in the access log."""
+    case = get_object_or_404(Case.objects.for_header(), pk=pk)
+    if not request.user.has_perm(SUBJECT_ACCESS_PERMISSION):
+        raise PermissionDenied("Only information governance exports everything held on a person.")
+    person = case.person
+    if request.method == "POST":
+        person = type(person).objects.get(pk=person.pk)  # every field of the record
+        archive, _counts = subject_access.export(person, by=request.user)
+        access.seen(request, access.Kind.SUBJECT_ACCESS, person.pk, case_id=case.pk)
+        name = f"subject-access-{slugify(person.full_name)}-{timezone.localdate():%Y-%m-%d}.zip"
+        return FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")
+    held = {
+        "cases": Case.objects.filter(person_id=case.person_id).count(),
+        "forms": Form.objects.filter(case__person_id=case.person_id).count(),
+    }
+    return render(request, "forms_engine/subject_access.html", {"case": case, "held": held})
 
 
 def _seen(request, kind, form):

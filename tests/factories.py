@@ -22,7 +22,7 @@ ROLE_PERMISSIONS = {
         ("accounts", "print_forms"),
         ("accounts", "sign_off_all_teams"),
     ],
-    roles.INFORMATION_GOVERNANCE: [("accounts", "view_access_log")],
+    roles.INFORMATION_GOVERNANCE: [("accounts", "view_access_log"), ("accounts", "export_subject_access")],
 }
 
 

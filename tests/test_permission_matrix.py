@@ -30,6 +30,8 @@ MATRIX = {
     "cases:case-detail": {"GET": "login 200 200 200 200 200 200", "POST": "login 405 405 405 405 405 405"},
     # who viewed a record: information governance, and the managers of the case's team (none of these: 403)
     "cases:record-accesses": {"GET": "login 403 403 403 403 403 200", "POST": "login 405 405 405 405 405 405"},
+    # everything held on a person, as one file: information governance's alone (an empty POST produces it)
+    "forms:subject-access": {"GET": "login 403 403 403 403 403 200", "POST": "login 403 403 403 403 403 200"},
     "forms:case-forms": {"GET": "login 200 200 200 200 200 200", "POST": "login 405 405 405 405 405 405"},
     # only roles that record forms may create one (an empty POST is answered with the errors)
     "forms:form-new": {"GET": "login 200 200 403 403 403 403", "POST": "login 200 200 403 403 403 403"},

@@ -1,4 +1,5 @@
-"""Information governance: a role that sees who viewed any record (the access log, cases/access.py)."""
+"""Information governance: a role that sees who viewed any record (the access log, cases/access.py) and exports
+everything held on a person for a subject access request (forms_engine/subject_access.py)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -10,7 +11,9 @@ PERMISSIONS = [
     ("print_forms", "Can print forms to Word"),
     ("sign_off_all_teams", "Can sign off the forms of every team"),
     ("view_access_log", "Can see who viewed a record"),
+    ("export_subject_access", "Can export everything held on a person"),
 ]
+GRANTED = ("view_access_log", "export_subject_access")
 ROLE = "Information governance"
 
 
@@ -21,13 +24,13 @@ def create_role(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=ROLE)
-    group.permissions.add(*Permission.objects.filter(content_type__app_label="accounts", codename="view_access_log"))
+    group.permissions.add(*Permission.objects.filter(content_type__app_label="accounts", codename__in=GRANTED))
 
 
 def remove_role(apps, schema_editor):
     apps.get_model("auth", "Group").objects.filter(name=ROLE).delete()
     apps.get_model("auth", "Permission").objects.filter(
-        content_type__app_label="accounts", codename="view_access_log"
+        content_type__app_label="accounts", codename__in=GRANTED
     ).delete()
 
 

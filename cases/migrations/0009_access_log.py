@@ -74,6 +74,7 @@ class Migration(migrations.Migration):
                             ("print_page", "Print choices"),
                             ("word", "Word document"),
                             ("cld_extract", "CLD extract run"),
+                            ("subject_access", "Subject access export"),
                         ],
                         max_length=20,
                     ),
