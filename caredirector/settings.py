@@ -176,6 +176,8 @@ TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 # by default, as long as the adult social care record itself is kept after the service ends (the council's records
 # management policy may say otherwise: set ACCESS_LOG_RETENTION_DAYS).
 ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 8 * 366)
+# How long breaking the glass opens a restricted record for the user who did (hours)
+BREAK_GLASS_HOURS = env_int("BREAK_GLASS_HOURS", 8)
 
 # --- Internationalisation -----------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -56,6 +56,7 @@ PAGES_TESTED = {
     "cases:case-detail": "Case Record",
     "cases:record-accesses": "Who viewed this record (the access log of a Case Record)",
     "forms:subject-access": "Subject access export (of everything held on a person)",
+    "cases:broken-glass": "Breaks of the glass (information governance's review)",
     "forms:case-forms": "Forms (Case)",
     "forms:form-new": "Create New Record (a new form)",
     "forms:form-edit": "A form, in each of its states",

@@ -16,13 +16,15 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.forms import client_address
 from accounts.models import User
 from caredirector.keyset import keys_query, keyset_page
 from cases import teams
-from cases.models import AccessLogPruning, RecordAccess
+from cases.models import AccessLogPruning, BreakGlass, Person, RecordAccess, Team
 
 Kind = RecordAccess.Kind
 logger = logging.getLogger("caredirector.access")
@@ -94,6 +96,74 @@ class AccessLogMiddleware:
         if response.status_code < 500:
             write(request)
         return response
+
+    def process_exception(self, request, exception):
+        """A restricted record the user may not open: the plain restricted page (403), with the break-glass form."""
+        if not isinstance(exception, RecordRestricted):
+            return None
+        context = {"person_id": exception.person_id, "case_id": exception.case_id, "next": request.get_full_path()}
+        return render(request, "cases/restricted.html", context, status=403)
+
+
+# --- Restricted records ---------------------------------------------------------------------------------------------
+
+
+class RecordRestricted(Exception):
+    """The person's record is restricted and the user is not allowed: AccessLogMiddleware shows the restricted page,
+    where they may break the glass (cases/views.break_glass)."""
+
+    def __init__(self, person_id, case_id):
+        super().__init__(f"The record of person {person_id} is restricted.")
+        self.person_id, self.case_id = person_id, case_id
+
+
+def opened_by(user, now=None):
+    """The condition on a person (a Person queryset's rows) that `user` may open their record: not restricted, or
+    the user is allowed (by name, or as a member or manager of a team allowed), is information governance, or broke
+    the glass for it within settings.BREAK_GLASS_HOURS."""
+    if user.has_perm(VIEW_PERMISSION):
+        return Q()
+    since = (now or timezone.now()) - datetime.timedelta(hours=settings.BREAK_GLASS_HOURS)
+    allowed_users = Person.allowed_users.through.objects.filter(person_id=OuterRef("pk"), user_id=user.pk)
+    teams_of_user = Team.objects.filter(Q(members=user.pk) | Q(managers=user.pk)).values("pk")
+    allowed_teams = Person.allowed_teams.through.objects.filter(person_id=OuterRef("pk"), team_id__in=teams_of_user)
+    broke = BreakGlass.objects.filter(person_id=OuterRef("pk"), user_id=user.pk, at__gte=since)
+    return Q(restricted=False) | Exists(allowed_users) | Exists(allowed_teams) | Exists(broke)
+
+
+def may_open(user, person_id, restricted):
+    """Whether `user` may open the record of a person (restricted: whether it is; an unrestricted one needs no
+    query)."""
+    return not restricted or Person.objects.filter(opened_by(user), pk=person_id).exists()
+
+
+def refuse_unless_may_open(request, person_id, restricted, case_id=None):
+    """Raise RecordRestricted unless the signed-in user may open the person's record (the one place it is decided)."""
+    if not may_open(request.user, person_id, restricted):
+        raise RecordRestricted(person_id, case_id)
+
+
+def visible(user, person="person"):
+    """The condition that a row's person (the field `person` names) is one `user` may see in a list or a search:
+    not restricted, or a restricted one they may open (a subquery of the few restricted people)."""
+    if user.has_perm(VIEW_PERMISSION):
+        return Q()
+    opened = Person.objects.filter(opened_by(user), restricted=True).values("pk")
+    return Q(**{f"{person}__restricted": False}) | Q(**{f"{person}__in": opened})
+
+
+@transaction.atomic
+def break_glass(request, person_id, reason, case_id=None):
+    """Open a restricted record for the user for settings.BREAK_GLASS_HOURS: the reason recorded, and the access
+    logged (kind "Broke the glass"). The reason is required (a sentence, not a word)."""
+    reason = " ".join(reason.split())
+    if len(reason) < 10:
+        raise ValueError("Give the reason you need to open this record (at least 10 characters).")
+    user = request.user
+    BreakGlass.objects.create(user=user, person_id=person_id, reason=reason, address=_address(request))
+    RecordAccess.objects.create(
+        user=user, person_id=person_id, case_id=case_id, kind=Kind.BREAK_GLASS, address=_address(request)
+    )
 
 
 # --- Who viewed this record ----------------------------------------------------------------------------------------

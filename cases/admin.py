@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from caredirector.admin import EvidenceHistoryAdmin, LabelledTabularInline
-from cases.models import AccessLogPruning, Case, Person, RecordAccess, Team, TeamDeputy
+from cases.models import AccessLogPruning, BreakGlass, Case, Person, RecordAccess, Team, TeamDeputy
 
 
 class TeamDeputyInline(LabelledTabularInline):
@@ -46,6 +46,7 @@ class PersonAdmin(EvidenceHistoryAdmin):
     list_display = ("la_person_id", "family_name", "given_name", "date_of_birth", "nhs_number_display", "postcode")
     search_fields = ("la_person_id", "family_name", "given_name", "nhs_number")
     list_select_related = True
+    list_filter = ("restricted",)
 
 
 @admin.register(Case)
@@ -86,3 +87,14 @@ class RecordAccessAdmin(ReadOnlyAdmin):
 @admin.register(AccessLogPruning)
 class AccessLogPruningAdmin(ReadOnlyAdmin):
     list_display = ["at", "removed", "removed_before", "retention_days"]
+
+
+@admin.register(BreakGlass)
+class BreakGlassAdmin(ReadOnlyAdmin):
+    """Breaks of the glass, read-only: recorded by cases.access.break_glass alone."""
+
+    list_display = ["at", "user", "person", "reason", "address"]
+    list_select_related = ["user", "person"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+    ordering = ["-at", "-id"]

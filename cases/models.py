@@ -139,6 +139,25 @@ class Person(models.Model):
         blank=True,
         help_text="For an unpaid carer: all the adults they care for, including any not known to the council.",
     )
+    # A restricted record (a member of staff, their relative, a high-profile case): only the users and the teams
+    # allowed (and information governance) open it; anyone else may break the glass, giving a reason
+    # (cases/access.py)
+    restricted = models.BooleanField(
+        default=False,
+        help_text="Only the users and teams allowed below open the record; anyone else must give a reason first.",
+    )
+    restriction_reason = models.CharField(
+        "why it is restricted", max_length=200, blank=True, help_text="For example: a member of staff."
+    )
+    allowed_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", help_text="Users who may open a restricted record."
+    )
+    allowed_teams = models.ManyToManyField(
+        Team,
+        blank=True,
+        related_name="+",
+        help_text="Teams whose members and managers may open a restricted record.",
+    )
 
     history = HistoricalRecords()
 
@@ -219,7 +238,7 @@ class CaseQuerySet(models.QuerySet):
     def for_header(self):
         """What a page about one case shows at its top (cases/_case_header.html): its number and its client's name."""
         return self.select_related("person").only(
-            "case_number", "responsible_team_id", "person__given_name", "person__family_name"
+            "case_number", "responsible_team_id", "person__given_name", "person__family_name", "person__restricted"
         )
 
     def for_record(self):
@@ -342,6 +361,7 @@ class RecordAccess(models.Model):
         WORD = "word", "Word document"
         CLD_EXTRACT = "cld_extract", "CLD extract run"
         SUBJECT_ACCESS = "subject_access", "Subject access export"
+        BREAK_GLASS = "break_glass", "Broke the glass"
 
     at = models.DateTimeField(default=timezone.now)
     user = models.ForeignKey(
@@ -396,3 +416,35 @@ class AccessLogPruning(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M}: {self.removed} rows before {self.removed_before:%Y-%m-%d} removed"
+
+
+class BreakGlass(models.Model):
+    """A user who is not allowed to open a restricted record opened it anyway, giving a reason: listed for
+    information governance, and opening the record for that user for settings.BREAK_GLASS_HOURS."""
+
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "break of the glass"
+        verbose_name_plural = "breaks of the glass"
+        indexes = [
+            models.Index(fields=["user", "person", "-at"], name="break_glass_open_idx"),
+            models.Index(fields=["-at", "-id"], name="break_glass_newest_idx"),
+        ]
+
+    def __str__(self):
+        return f"User {self.user_id} opened restricted person {self.person_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AccessLogRefused("A break of the glass is recorded once and never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AccessLogRefused("A break of the glass is never removed.")

@@ -25,6 +25,7 @@ HISTORY_PER_PAGE = 50
 def case_forms(request, pk):
     """List the forms recorded on one case: Forms (Case)."""
     case = get_object_or_404(Case.objects.for_header(), pk=pk)
+    _open(request, case)
     page = queries.case_forms_page(case, request.GET.get("page"))
     access.seen(request, access.Kind.CASE_FORMS, case.person_id, case_id=case.pk, object_id=case.pk)
     return render(request, "forms_engine/case_forms.html", {"case": case, "page": page})
@@ -34,6 +35,7 @@ def case_forms(request, pk):
 def form_new(request, pk):
     """Create New Record: choose the Form Type and the Responsible User; the new form opens for editing."""
     case = get_object_or_404(Case.objects.for_header(), pk=pk)
+    _open(request, case)
     if not request.user.has_perm("accounts.record_forms"):
         raise PermissionDenied("Your role does not allow you to create forms.")
     new_form = NewFormForm(request.POST or None, user=request.user)
@@ -56,6 +58,7 @@ def form_edit(request, pk):
     form = queries.form_for_page(pk)
     if form is None:
         raise Http404("No such form.")
+    _open(request, form.case)
     page = FormPage(request, form, request.POST if request.method == "POST" else None)
     if request.method == "GET":
         return page.render()
@@ -210,7 +213,8 @@ def _conflict_page(request, current, mine):
 @require_POST
 def form_clone(request, pk):
     """Clone a Closed form into a new In Progress form of the same type on the same case."""
-    form = get_object_or_404(Form.objects.select_related("form_type", "case"), pk=pk)
+    form = get_object_or_404(Form.objects.select_related("form_type", "case__person"), pk=pk)
+    _open(request, form.case)
     try:
         clone = actions.clone_form(form=form, by=request.user)
     except actions.OpenFormExists as refused:
@@ -228,6 +232,7 @@ def form_clone(request, pk):
 def form_print(request, pk):
     """Print: choose the sections to put in a Word document (Office Use Only left out by default), then download it."""
     form = get_object_or_404(Form.objects.for_page(), pk=pk)
+    _open(request, form.case)
     if not actions.may_print(request.user):
         raise PermissionDenied("Your role does not allow you to print forms.")
     print_form = PrintForm(request.POST or None, version=form.version)
@@ -256,6 +261,7 @@ def form_print(request, pk):
 def print_history(request, pk):
     """Print History: every Word document produced from the form."""
     form = get_object_or_404(Form.objects.for_page(), pk=pk)
+    _open(request, form.case)
     page = Paginator(form.prints.select_related("printed_by"), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
     _seen(request, access.Kind.PRINT_HISTORY, form)
     return render(request, "forms_engine/print_history.html", {"form": form, "case": form.case, "page": page})
@@ -265,6 +271,7 @@ def print_history(request, pk):
 def form_history(request, pk):
     """Show who changed the form, when, what changed field by field, and why."""
     form = get_object_or_404(Form.objects.for_page(), pk=pk)
+    _open(request, form.case)
     page = Paginator(form.history.select_related("history_user").order_by("-history_id"), HISTORY_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -297,6 +304,11 @@ def subject_access_export(request, pk):
         "forms": Form.objects.filter(case__person_id=case.person_id).count(),
     }
     return render(request, "forms_engine/subject_access.html", {"case": case, "held": held})
+
+
+def _open(request, case):
+    """Refuse a restricted client's record to a user who may not open it (cases/access.py decides)."""
+    access.refuse_unless_may_open(request, case.person_id, case.person.restricted, case.pk)
 
 
 def _seen(request, kind, form):

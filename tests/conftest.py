@@ -92,7 +92,8 @@ def cld_routes(run_pk=1):
 
 def case_routes(case_pk):
     """app_urls' sample for the URLs of a case's forms, which forms_engine routes beside the forms' own."""
-    return {name: {"pk": case_pk} for name in ("forms:case-forms", "forms:form-new", "forms:subject-access")}
+    names = ("forms:case-forms", "forms:form-new", "forms:subject-access")
+    return {name: {"pk": case_pk} for name in names}
 
 
 @pytest.fixture(autouse=True, scope="session")

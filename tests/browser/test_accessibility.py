@@ -35,6 +35,7 @@ NOT_PAGES = {
     "dashboards:deputy-end": "POST only: ends a deputy's period and redirects to My teams",
     "logout": "POST only: signs out and redirects to the sign-in page",
     "forms:form-clone": "POST only: redirects to the clone",
+    "cases:break-glass": "POST only: opens a restricted record and redirects to it (refused: the restricted page)",
     "cld:run-progress": "JSON for the run page's progress script",
     "cld:run-file": "a CSV download",
 }
@@ -344,6 +345,22 @@ def test_form_states_have_no_axe_violations(live_server, page, sign_in_as, pract
     page.get_by_role("button", name="Save").first.click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     sweep.check("refused close")
+
+    # a restricted record: the plain page, with the break-glass form, and its refusal of a reason too short
+    person = world.returned.case.person
+    person.restricted = True
+    person.save()
+    page.goto(live_server.url + world.returned.get_absolute_url())
+    expect(page.get_by_role("heading", name="This record is restricted")).to_be_visible()
+    sweep.check("restricted record")
+    page.get_by_label("Why you need to open this record").fill("need")
+    page.get_by_role("button", name="Break the glass and open the record").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    sweep.check("break the glass refused")
+    page.get_by_label("Why you need to open this record").fill("A safeguarding call out of hours")
+    page.get_by_role("button", name="Break the glass and open the record").click()
+    expect(page.get_by_role("heading", name=re.compile("Return", re.I)).or_(page.locator("h1")).first).to_be_visible()
+    assert "/forms/" in page.url
     FOUND.extend(sweep.found)
     assert not sweep.found, "\n".join(sweep.found)
 
