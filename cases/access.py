@@ -152,6 +152,17 @@ def visible(user, person="person"):
     return Q(**{f"{person}__restricted": False}) | Q(**{f"{person}__in": opened})
 
 
+def hidden_people(user, rows):
+    """The ids of the restricted clients of list rows (with CASE's case__person_id and case__person__restricted)
+    whom `user` may not open: a list shows "Restricted record" for them, not their name or case. No query unless a
+    row is restricted."""
+    restricted = {row.case__person_id for row in rows if row.case__person__restricted}
+    if not restricted:
+        return set()
+    opened = Person.objects.filter(opened_by(user), pk__in=restricted).values_list("pk", flat=True)
+    return restricted - set(opened)
+
+
 @transaction.atomic
 def break_glass(request, person_id, reason, case_id=None):
     """Open a restricted record for the user for settings.BREAK_GLASS_HOURS: the reason recorded, and the access

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import display_name
-from cases import teams
+from cases import access, teams
 from cases.models import Team, TeamDeputy
 from dashboards import queries
 from dashboards.charts import bar_chart
@@ -47,6 +47,7 @@ def my_forms(request):
         "chosen": chosen,
         "chosen_label": label,
         "teams": teams.team_names(request.user),
+        "hidden": access.hidden_people(request.user, page.object_list),
     }
     return render(request, "dashboards/my_forms.html", context)
 
@@ -208,6 +209,7 @@ def sign_off_list(request):
     )
     rows = [(form, (today - timezone.localdate(form.completed_at)).days) for form in page.rows]
     context = {
+        "hidden": access.hidden_people(request.user, page.rows),
         "title": title,
         "page": page,
         "total": total,

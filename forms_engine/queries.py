@@ -21,7 +21,13 @@ FORMS_PER_PAGE = 25
 FIELDS = ("id", "status", "returned_reason", "start_date", "completed_at", "closed_on", "case_id", "form_type__name")
 # ... and where a list shows them, its Responsible User and its case and client.
 RESPONSIBLE = ("responsible_user__first_name", "responsible_user__last_name", "responsible_user__username")
-CASE = ("case__case_number", "case__person__given_name", "case__person__family_name")
+CASE = (
+    "case__case_number",
+    "case__person__given_name",
+    "case__person__family_name",
+    "case__person_id",
+    "case__person__restricted",  # a restricted client's name is not shown to who may not open it (cases/access.py)
+)
 
 
 def rows(forms, *fields):
