@@ -37,6 +37,19 @@ class CareAdminSite(admin.AdminSite):
         return redirect_to_login(request.GET.get("next", request.get_full_path()))
 
 
+class ReadOnlyAdminMixin:
+    """Records that may be looked at in the admin, never added, changed or deleted there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class EvidenceHistoryAdmin(SimpleHistoryAdmin):
     """Shows a record's history; never changes a record from its history pages, so history stays evidence."""
 

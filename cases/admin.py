@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from caredirector.admin import EvidenceHistoryAdmin, LabelledTabularInline
+from caredirector.admin import EvidenceHistoryAdmin, LabelledTabularInline, ReadOnlyAdminMixin
 from cases.models import AccessLogPruning, BreakGlass, Case, Person, RecordAccess, Team, TeamDeputy
 
 
@@ -59,21 +59,8 @@ class CaseAdmin(EvidenceHistoryAdmin):
     readonly_fields = ("case_number",)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows nobody adds, changes or deletes in the admin: they are only read (the access log and its pruning)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(RecordAccess)
-class RecordAccessAdmin(ReadOnlyAdmin):
+class RecordAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The access log, read-only: append-only in the model, its queryset and (PostgreSQL) a trigger."""
 
     list_display = ["at", "kind", "person_id", "case_id", "object_id", "user_id", "address"]
@@ -85,12 +72,12 @@ class RecordAccessAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AccessLogPruning)
-class AccessLogPruningAdmin(ReadOnlyAdmin):
+class AccessLogPruningAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "removed", "removed_before", "retention_days"]
 
 
 @admin.register(BreakGlass)
-class BreakGlassAdmin(ReadOnlyAdmin):
+class BreakGlassAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Breaks of the glass, read-only: recorded by cases.access.break_glass alone."""
 
     list_display = ["at", "user", "person", "reason", "address"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from caredirector.admin import EvidenceHistoryAdmin, LabelledTabularInline
+from caredirector.admin import EvidenceHistoryAdmin, LabelledTabularInline, ReadOnlyAdminMixin
 from forms_engine.blocks import all_blocks
 from forms_engine.models import Form, FormType, FormTypeVersion, Question, Section
 
@@ -53,19 +53,6 @@ class FormTypeAdmin(admin.ModelAdmin):
         if obj is None:
             return [SectionInline]
         return [SectionInline, QuestionInline, *(inline for block in all_blocks() for inline in block.admin_inlines)]
-
-
-class ReadOnlyAdminMixin:
-    """Records that may be looked at in the admin, never added, changed or deleted there."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FormTypeVersion)

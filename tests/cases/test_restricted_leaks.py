@@ -71,6 +71,9 @@ def listings(world):
     urls += [reverse("dashboards:teams"), reverse("dashboards:dashboard-list")]
     urls += [reverse("cld:runs"), reverse("cld:run", args=[world["run"].pk]), reverse("cld:extract")]
     urls += [reverse("cases:broken-glass"), reverse("admin:index")]
+    urls += [reverse("admin:cases_person_changelist"), reverse("admin:cases_case_changelist")]
+    urls += [reverse("admin:forms_engine_form_changelist"), reverse("admin:cases_recordaccess_changelist")]
+    urls += [f"{reverse('admin:cases_person_changelist')}?q=Quartermaine"]
     # the pages of the record itself: the plain restricted page, which names no one
     urls += [reverse("cases:case-detail", args=[world["case"].pk]), forms[0].get_absolute_url()]
     assert Form.objects.filter(case__person=person).count() == 3
