@@ -333,17 +333,38 @@ class AccessLogRefused(Exception):
 
 class AccessQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise AccessLogRefused("The access log is append-only: its rows cannot be changed.")
+        name = self.model._meta.verbose_name_plural.capitalize()
+        raise AccessLogRefused(f"{name} are kept as recorded: never changed.")
 
     def delete(self):
-        raise AccessLogRefused("Rows of the access log are removed only past their retention (prune_access_log).")
+        raise AccessLogRefused(
+            f"{self.model._meta.verbose_name_plural.capitalize()} are removed only past their retention "
+            "(prune_access_log)."
+        )
 
     def _prune(self):
         """Remove these rows: for cases.access.prune alone (the retention command), which the database allows."""
         return super().delete()
 
 
-class RecordAccess(models.Model):
+class AppendOnly(models.Model):
+    """A record kept as evidence: written once, never changed or deleted through the model or its queryset."""
+
+    objects = AccessQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AccessLogRefused(f"A {self._meta.verbose_name} is recorded once and never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AccessLogRefused(f"A {self._meta.verbose_name} is removed only past its retention (prune_access_log).")
+
+
+class RecordAccess(AppendOnly):
     """One view of a person's data: who, when, whose record, which object, what kind of access, from which address.
 
     Append-only (cases/access.py writes it): the model and its queryset refuse changes and deletes, the admin shows
@@ -377,8 +398,6 @@ class RecordAccess(models.Model):
     )
     address = models.GenericIPAddressField(null=True, blank=True)
 
-    objects = AccessQuerySet.as_manager()
-
     class Meta:
         verbose_name = "record access"
         verbose_name_plural = "access log"
@@ -393,14 +412,6 @@ class RecordAccess(models.Model):
         return (
             f"{self.get_kind_display()} of person {self.person_id} by user {self.user_id} at {self.at:%Y-%m-%d %H:%M}"
         )
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AccessLogRefused("The access log is append-only: its rows cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AccessLogRefused("Rows of the access log are removed only past their retention (prune_access_log).")
 
 
 class AccessLogPruning(models.Model):
@@ -418,7 +429,7 @@ class AccessLogPruning(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M}: {self.removed} rows before {self.removed_before:%Y-%m-%d} removed"
 
 
-class BreakGlass(models.Model):
+class BreakGlass(AppendOnly):
     """A user who is not allowed to open a restricted record opened it anyway, giving a reason: listed for
     information governance, and opening the record for that user for settings.BREAK_GLASS_HOURS."""
 
@@ -427,8 +438,6 @@ class BreakGlass(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField()
     address = models.GenericIPAddressField(null=True, blank=True)
-
-    objects = AccessQuerySet.as_manager()
 
     class Meta:
         verbose_name = "break of the glass"
@@ -440,11 +449,3 @@ class BreakGlass(models.Model):
 
     def __str__(self):
         return f"User {self.user_id} opened restricted person {self.person_id} at {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AccessLogRefused("A break of the glass is recorded once and never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AccessLogRefused("A break of the glass is never removed.")
