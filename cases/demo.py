@@ -210,4 +210,10 @@ def seed_people_and_cases(users, teams):
                 responsible_team=team,
                 responsible_user=users["practitioner" if index % 2 == 0 else "practitioner2"],
             )
+    # one restricted record (a member of staff), open to the second team alone: `practitioner` must break the glass
+    staff = Person.objects.get(la_person_id=str(200000 + PEOPLE))
+    if not staff.restricted:
+        staff.restricted, staff.restriction_reason = True, "A member of staff"
+        staff.save()
+        staff.allowed_teams.add(teams[1])
     return created

@@ -55,6 +55,16 @@ def test_seed_demo_users_can_sign_in_with_their_roles(settings, client):
     assert get_user_model().objects.get(username="admin").is_staff
 
 
+def test_seed_demo_has_one_restricted_record_open_to_the_second_team(settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    staff = Person.objects.get(restricted=True)
+    case = staff.cases.get()
+    for username, answer in (("practitioner2", 200), ("practitioner", 403), ("governance", 200)):
+        assert client.login(username=username, password="care-demo-2026")
+        assert client.get(case.get_absolute_url()).status_code == answer, username
+
+
 def test_seed_demo_refused_when_debug_is_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="only with DEBUG on"):
