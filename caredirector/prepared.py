@@ -11,7 +11,13 @@ import collections
 import functools
 
 from django.db import connections
-from django.db.models import Expression
+from django.db.models import Expression, Value
+
+
+def one_group(queryset):
+    """The queryset as one group for an aggregate in values(): grouped by a constant, which Django leaves out of
+    GROUP BY, so that `.annotate(total=Sum(...)).values_list("total")` is one row (or a scalar subquery) of them all."""
+    return queryset.order_by().annotate(one=Value(1)).values("one")
 
 
 class Param(Expression):

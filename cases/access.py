@@ -77,7 +77,7 @@ def write(request):
             request.path,
             user_id,
             address,
-            [(kind, person_id, case_id, object_id) for kind, person_id, case_id, object_id in accesses],
+            accesses,
             exc_info=True,
         )
         return 0
@@ -137,10 +137,11 @@ def may_open(user, person_id, restricted):
     return not restricted or Person.objects.filter(opened_by(user), pk=person_id).exists()
 
 
-def refuse_unless_may_open(request, person_id, restricted, case_id=None):
-    """Raise RecordRestricted unless the signed-in user may open the person's record (the one place it is decided)."""
-    if not may_open(request.user, person_id, restricted):
-        raise RecordRestricted(person_id, case_id)
+def refuse_unless_may_open(request, case):
+    """Raise RecordRestricted unless the signed-in user may open the record of the case's client (its person read
+    with it, at least `restricted`): the one place every page of a record asks."""
+    if not may_open(request.user, case.person_id, case.person.restricted):
+        raise RecordRestricted(case.person_id, case.pk)
 
 
 def visible(user, person="person"):
@@ -170,11 +171,9 @@ def break_glass(request, person_id, reason, case_id=None):
     reason = " ".join(reason.split())
     if len(reason) < 10:
         raise ValueError("Give the reason you need to open this record (at least 10 characters).")
-    user = request.user
-    BreakGlass.objects.create(user=user, person_id=person_id, reason=reason, address=_address(request))
-    RecordAccess.objects.create(
-        user=user, person_id=person_id, case_id=case_id, kind=Kind.BREAK_GLASS, address=_address(request)
-    )
+    user, address = request.user, _address(request)
+    BreakGlass.objects.create(user=user, person_id=person_id, reason=reason, address=address)
+    RecordAccess.objects.create(user=user, person_id=person_id, case_id=case_id, kind=Kind.BREAK_GLASS, address=address)
 
 
 # --- Who viewed this record ----------------------------------------------------------------------------------------

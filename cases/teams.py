@@ -8,10 +8,10 @@ import datetime
 import typing
 
 from django.db import transaction
-from django.db.models import Aggregate, BigIntegerField, DateField, Exists, JSONField, OuterRef, Q, Subquery, Value
+from django.db.models import Aggregate, BigIntegerField, DateField, Exists, JSONField, OuterRef, Q, Subquery
 from django.db.models.functions import JSONArray
 
-from caredirector.prepared import Param, Prepared
+from caredirector.prepared import Param, Prepared, one_group
 from cases.models import Team, TeamDeputy
 
 ALL_TEAMS_PERMISSION = "accounts.sign_off_all_teams"
@@ -72,10 +72,7 @@ def in_charge_list(user, day):
     """The teams `user` signs off on `day` as one value (a subquery): a JSON list of [id, name, manages], for
     TeamBackend to read with the user. `user` and `day` are Params of the query it is part of."""
     return Subquery(
-        _in_charge_teams(user, day)
-        .order_by()
-        .annotate(one=Value(1))
-        .values("one")  # a constant: no GROUP BY, one group of them all
+        one_group(_in_charge_teams(user, day))
         .annotate(teams=JSONList(JSONArray("pk", "name", "manages")))
         .values("teams"),
         output_field=JSONField(),

@@ -24,7 +24,7 @@ def case_list(request):
 def case_detail(request, pk):
     """Show the Case Record: the person's details and the case's own."""
     case = get_object_or_404(Case.objects.for_record(), pk=pk)
-    access.refuse_unless_may_open(request, case.person_id, case.person.restricted, case.pk)
+    access.refuse_unless_may_open(request, case)
     access.seen(request, access.Kind.CASE_RECORD, case.person_id, case_id=case.pk, object_id=case.pk)
     return render(request, "cases/case_detail.html", {"case": case, "person": case.person.with_code_values()})
 
@@ -35,7 +35,7 @@ def record_accesses(request, pk):
     case = get_object_or_404(Case.objects.for_header(), pk=pk)
     if not access.may_see_accesses(request.user, case):
         raise PermissionDenied("Only information governance, and the managers of the case's team, see who viewed it.")
-    access.refuse_unless_may_open(request, case.person_id, case.person.restricted, case.pk)
+    access.refuse_unless_may_open(request, case)
     filters = AccessFilterForm(request.GET or None, viewers=access.viewers_of(case.person_id))
     chosen = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
     accesses = access.accesses_of(

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User, display_name
 from caredirector.keyset import keys_query, keyset_page
-from caredirector.prepared import Param, Prepared
+from caredirector.prepared import Param, Prepared, one_group
 from cases import teams
 from forms_engine.models import RETURNED, AwaitingByDay, AwaitingByOwner, Form, FormStatus, FormType, MyFormsTally
 from forms_engine.queries import CASE, RESPONSIBLE, by_ids, ids_param, rows
@@ -307,9 +307,8 @@ def _counted_total(kind, scope_kind):
     def build():
         forms = awaiting(kind, "all").filter(responsible_user_id=OuterRef("pk")).order_by().values("responsible_user")
         each = Coalesce(Subquery(forms.annotate(count=Count("*")).values("count")), 0)
-        members = User.objects.filter(pk__in=Scope(scope_kind).users(params=True)).order_by()
-        one_group = members.annotate(one=Value(1)).values("one")  # a constant: no GROUP BY
-        return one_group.annotate(total=Coalesce(Sum(each), 0)).values_list("total")
+        members = User.objects.filter(pk__in=Scope(scope_kind).users(params=True))
+        return one_group(members).annotate(total=Coalesce(Sum(each), 0)).values_list("total")
 
     return Prepared(build)
 
@@ -324,8 +323,7 @@ def _tally_total(kind, scope_kind):
             tallies = tallies.filter(form_type_id=Param("type", BigIntegerField()))
         if kind == "user":
             tallies = tallies.filter(responsible_user_id=Param("user", BigIntegerField()))
-        one_group = tallies.order_by().annotate(one=Value(1)).values("one")  # a constant: no GROUP BY
-        return one_group.annotate(total=Coalesce(Sum("count"), 0)).values_list("total")
+        return one_group(tallies).annotate(total=Coalesce(Sum("count"), 0)).values_list("total")
 
     return Prepared(build)
 

@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import access
-from cases.models import Case
+from cases.models import Case, Person
 from forms_engine import actions, queries, subject_access
 from forms_engine.blocks import blocks_for
 from forms_engine.forms import AnswersForm, NewFormForm, PrintForm, StatusForm, display_answer
@@ -25,7 +25,7 @@ HISTORY_PER_PAGE = 50
 def case_forms(request, pk):
     """List the forms recorded on one case: Forms (Case)."""
     case = get_object_or_404(Case.objects.for_header(), pk=pk)
-    _open(request, case)
+    access.refuse_unless_may_open(request, case)
     page = queries.case_forms_page(case, request.GET.get("page"))
     access.seen(request, access.Kind.CASE_FORMS, case.person_id, case_id=case.pk, object_id=case.pk)
     return render(request, "forms_engine/case_forms.html", {"case": case, "page": page})
@@ -35,7 +35,7 @@ def case_forms(request, pk):
 def form_new(request, pk):
     """Create New Record: choose the Form Type and the Responsible User; the new form opens for editing."""
     case = get_object_or_404(Case.objects.for_header(), pk=pk)
-    _open(request, case)
+    access.refuse_unless_may_open(request, case)
     if not request.user.has_perm("accounts.record_forms"):
         raise PermissionDenied("Your role does not allow you to create forms.")
     new_form = NewFormForm(request.POST or None, user=request.user)
@@ -58,7 +58,7 @@ def form_edit(request, pk):
     form = queries.form_for_page(pk)
     if form is None:
         raise Http404("No such form.")
-    _open(request, form.case)
+    access.refuse_unless_may_open(request, form.case)
     page = FormPage(request, form, request.POST if request.method == "POST" else None)
     if request.method == "GET":
         return page.render()
@@ -214,7 +214,7 @@ def _conflict_page(request, current, mine):
 def form_clone(request, pk):
     """Clone a Closed form into a new In Progress form of the same type on the same case."""
     form = get_object_or_404(Form.objects.select_related("form_type", "case__person"), pk=pk)
-    _open(request, form.case)
+    access.refuse_unless_may_open(request, form.case)
     try:
         clone = actions.clone_form(form=form, by=request.user)
     except actions.OpenFormExists as refused:
@@ -232,7 +232,7 @@ def form_clone(request, pk):
 def form_print(request, pk):
     """Print: choose the sections to put in a Word document (Office Use Only left out by default), then download it."""
     form = get_object_or_404(Form.objects.for_page(), pk=pk)
-    _open(request, form.case)
+    access.refuse_unless_may_open(request, form.case)
     if not actions.may_print(request.user):
         raise PermissionDenied("Your role does not allow you to print forms.")
     print_form = PrintForm(request.POST or None, version=form.version)
@@ -261,7 +261,7 @@ def form_print(request, pk):
 def print_history(request, pk):
     """Print History: every Word document produced from the form."""
     form = get_object_or_404(Form.objects.for_page(), pk=pk)
-    _open(request, form.case)
+    access.refuse_unless_may_open(request, form.case)
     page = Paginator(form.prints.select_related("printed_by"), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
     _seen(request, access.Kind.PRINT_HISTORY, form)
     return render(request, "forms_engine/print_history.html", {"form": form, "case": form.case, "page": page})
@@ -271,7 +271,7 @@ def print_history(request, pk):
 def form_history(request, pk):
     """Show who changed the form, when, what changed field by field, and why."""
     form = get_object_or_404(Form.objects.for_page(), pk=pk)
-    _open(request, form.case)
+    access.refuse_unless_may_open(request, form.case)
     page = Paginator(form.history.select_related("history_user").order_by("-history_id"), HISTORY_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -292,10 +292,9 @@ def subject_access_export(request, pk):
     case = get_object_or_404(Case.objects.for_header(), pk=pk)
     if not request.user.has_perm(SUBJECT_ACCESS_PERMISSION):
         raise PermissionDenied("Only information governance exports everything held on a person.")
-    person = case.person
     if request.method == "POST":
-        person = type(person).objects.get(pk=person.pk)  # every field of the record
-        archive, _counts = subject_access.export(person, by=request.user)
+        person = Person.objects.get(pk=case.person_id)  # every field of the record
+        archive = subject_access.export(person, by=request.user)
         access.seen(request, access.Kind.SUBJECT_ACCESS, person.pk, case_id=case.pk)
         name = f"subject-access-{slugify(person.full_name)}-{timezone.localdate():%Y-%m-%d}.zip"
         return FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")
@@ -304,11 +303,6 @@ def subject_access_export(request, pk):
         "forms": Form.objects.filter(case__person_id=case.person_id).count(),
     }
     return render(request, "forms_engine/subject_access.html", {"case": case, "held": held})
-
-
-def _open(request, case):
-    """Refuse a restricted client's record to a user who may not open it (cases/access.py decides)."""
-    access.refuse_unless_may_open(request, case.person_id, case.person.restricted, case.pk)
 
 
 def _seen(request, kind, form):
