@@ -181,6 +181,8 @@ def people_and_cases(count, rng, practitioners):
                 rng.choice(codes["client_funding_status"]),
                 "",
                 "",
+                False,
+                "",
             )
 
     copy(
@@ -201,6 +203,8 @@ def people_and_cases(count, rng, practitioners):
             "client_funding_status_id",
             "gp_practice_name",
             "gp_practice_code",
+            "restricted",
+            "restriction_reason",
         ],
         person_rows(),
     )
