@@ -292,8 +292,9 @@ def awaiting_total(selection, today, scope=EVERY_TEAM):
         # the statement walks that index too (tests/dashboards/test_explain.py).
         return _counted_total(kind, scope.kind).rows(**values, **scope.values)[0].total, False
     if "age" in selection:
-        tallies = AwaitingByDay.objects.filter(_tally_days(waiting_band_named(selection["age"]), today))
-        return tallies.aggregate(total=Coalesce(Sum("count"), 0))["total"], False
+        first, last = band_days(waiting_band_named(selection["age"]), today)
+        days = {"last": last} if first is None else {"first": first, "last": last}
+        return _day_tally_total(first is None).rows(**days)[0].total, False
     return _tally_total(kind, scope.kind).rows(**values, **scope.values)[0].total, False
 
 
@@ -309,6 +310,21 @@ def _counted_total(kind, scope_kind):
         each = Coalesce(Subquery(forms.annotate(count=Count("*")).values("count")), 0)
         members = User.objects.filter(pk__in=Scope(scope_kind).users(params=True))
         return one_group(members).annotate(total=Coalesce(Sum(each), 0)).values_list("total")
+
+    return Prepared(build)
+
+
+@functools.cache
+def _day_tally_total(open_ended):
+    """The sum of the tallies by day of a band of waiting time: from its first day to its last (both included), or up
+    to its last (the open-ended band); _tally_days() with Params."""
+
+    def build():
+        last = Param("last", DateField())
+        days = Q(day__lte=last) if open_ended else Q(day__gte=Param("first", DateField()), day__lte=last)
+        return (
+            one_group(AwaitingByDay.objects.filter(days)).annotate(total=Coalesce(Sum("count"), 0)).values_list("total")
+        )
 
     return Prepared(build)
 

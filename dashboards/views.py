@@ -1,4 +1,6 @@
 import dataclasses
+import datetime
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import display_name
 from cases import access, teams
-from cases.models import Team, TeamDeputy
+from cases.models import Team, TeamDeputy, full_name
 from dashboards import queries
 from dashboards.charts import bar_chart
 from dashboards.forms import BulkSignOffForm, DeputyForm
@@ -207,9 +209,9 @@ def sign_off_list(request):
         before=request.GET.get("before"),
         size=PER_PAGE,
     )
-    rows = [(form, (today - timezone.localdate(form.completed_at)).days) for form in page.rows]
+    ticked = dict(_ticked(request))
+    rows = list_rows(page.rows, today, access.hidden_people(request.user, page.rows), ticked)
     context = {
-        "hidden": access.hidden_people(request.user, page.rows),
         "title": title,
         "page": page,
         "total": total,
@@ -219,12 +221,55 @@ def sign_off_list(request):
         "columns": COLUMNS,
         "next": request.get_full_path(),
         "bulk": bulk,
-        # the boxes ticked before a refused POST, with the revisions the user saw (a form changed since stays so)
-        "ticked": dict(_ticked(request)),
         "queue": queue,
         "chart_url": f"{reverse('dashboards:sign-off')}?{queue.query({})}",
     }
     return render(request, "dashboards/sign_off_list.html", context)
+
+
+class ListRow(NamedTuple):
+    """A row of the sign-off list, what it shows worked out once (a page of 25 rows spent 1 ms in the template's calls
+    of the same functions): `form` the list row read (forms_engine.queries), `client` its client's name, or
+    "Restricted record" (`hide`) for one the viewer may not open; `completed` the local day it was set Complete;
+    `tick` the value of its box (id:revision) and `ticked` whether the box is ticked."""
+
+    form: Any
+    reference: str
+    client: str
+    hide: bool
+    responsible: str
+    completed: datetime.date
+    days: int
+    tick: str
+    ticked: bool
+
+
+def list_rows(forms, today, hidden, ticked):
+    """The list's rows of `forms` (list rows with CASE and RESPONSIBLE), the clients in `hidden` shown as restricted;
+    `ticked`: the boxes ticked before a refused POST, {id: the revision the user saw} (a form changed since stays so,
+    and is refused again)."""
+    zone = timezone.get_current_timezone()
+    rows = []
+    for form in forms:
+        hide = form.case__person_id in hidden
+        completed = form.completed_at.astimezone(zone).date()
+        user = (form.responsible_user__first_name, form.responsible_user__last_name, form.responsible_user__username)
+        rows.append(
+            ListRow(
+                form=form,
+                reference=reference_for(form.id),
+                client="Restricted record"
+                if hide
+                else full_name(form.case__person__given_name, form.case__person__family_name),
+                hide=hide,
+                responsible=display_name(*user),
+                completed=completed,
+                days=(today - completed).days,
+                tick=f"{form.id}:{ticked.get(form.id, form.revision)}",
+                ticked=form.id in ticked,
+            )
+        )
+    return rows
 
 
 def _ticked(request):

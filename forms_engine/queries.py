@@ -2,7 +2,8 @@
 
 A row carries what a list shows of a form; templates work out its reference, whether it was returned and the names
 of its client and responsible user with the functions the models' own properties use (form_reference, is_returned,
-full_name, display_name: caredirector/jinja2.py), so lists need no model instances. Each expression the database
+full_name, display_name: caredirector/jinja2.py), so lists need no model instances. (The sign-off list works them out
+in its view instead, once a row: dashboards/views.list_rows.) Each expression the database
 works out instead (a name joined, a CASE) cost a list page 0.3 ms of the ORM's compiling.
 """
 

@@ -79,7 +79,7 @@ def test_drill_down_lists_exactly_the_forms_of_its_bar(client, manager, hand_bui
     if "type" in query:
         query = {"type": hand_built[query["type"]].pk}
     response = client.get(reverse("dashboards:sign-off-list"), query)
-    forms = [form for form, _days in response.context["rows"]]
+    forms = [row.form for row in response.context["rows"]]
     assert len(forms) == expected
     assert all(form.status == "complete" for form in forms)
     if "type" in query:
@@ -91,8 +91,8 @@ def test_drill_down_by_user_and_days_waiting_column(client, manager, practitione
     client.force_login(manager)
     response = client.get(reverse("dashboards:sign-off-list"), {"user": practitioner2.pk, "sort": "newest"})
     rows = response.context["rows"]
-    assert [days for _form, days in rows] == [7, 7, 12]
-    listed = Form.objects.filter(pk__in=[form.id for form, _ in rows])
+    assert [row.days for row in rows] == [7, 7, 12]
+    listed = Form.objects.filter(pk__in=[row.form.id for row in rows])
     assert set(listed.values_list("responsible_user", flat=True)) == {practitioner2.pk}
     assert "Sam Second" in response.content.decode()  # the responsible user, as User.display_name names them
 
@@ -211,7 +211,7 @@ def test_keyset_pages_walk_every_form_once_in_order(client, manager, practitione
     while True:
         response = client.get(url, params)
         page = response.context["page"]
-        seen.extend(form.id for form, _ in response.context["rows"])
+        seen.extend(row.form.id for row in response.context["rows"])
         pages += 1
         if not page.next_cursor:
             break
@@ -228,7 +228,7 @@ def test_keyset_pages_walk_every_form_once_in_order(client, manager, practitione
     assert seen == expected
     # and back again with Previous
     back = client.get(url, {"type": form_type.pk, "sort": sort, "before": page.previous_cursor})
-    assert [form.id for form, _ in back.context["rows"]] == seen[25:50]
+    assert [row.form.id for row in back.context["rows"]] == seen[25:50]
 
 
 def test_count_is_capped_not_exact_beyond_ten_thousand(monkeypatch, client, manager):

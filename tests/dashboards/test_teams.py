@@ -62,7 +62,7 @@ def chart(client, **query):
 def listed(client, **query):
     response = client.get(reverse("dashboards:sign-off-list"), query)
     assert response.status_code == 200, response.status_code
-    return {form.id for form, _days in response.context["rows"]}, response
+    return {row.form.id for row in response.context["rows"]}, response
 
 
 def ids(forms):
@@ -402,7 +402,7 @@ def test_a_bulk_refusal_of_what_the_forms_share_changes_nothing_and_keeps_the_ti
     response = bulk(client, forms, **data)
     assert response.status_code == 200
     assert message in response.context["bulk"].errors[field][0]
-    assert set(response.context["ticked"]) == ids(forms)
+    assert {row.form.id for row in response.context["rows"] if row.ticked} == ids(forms)
     assert response.content.decode().count(" checked data-tick") == 3  # the boxes stay ticked
     assert Form.objects.filter(pk__in=ids(forms), status="complete").count() == 3
 
