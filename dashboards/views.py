@@ -228,10 +228,10 @@ def sign_off_list(request):
 
 
 class ListRow(NamedTuple):
-    """A row of the sign-off list, what it shows worked out once (a page of 25 rows spent 1 ms in the template's calls
-    of the same functions): `form` the list row read (forms_engine.queries), `client` its client's name, or
-    "Restricted record" (`hide`) for one the viewer may not open; `completed` the local day it was set Complete;
-    `tick` the value of its box (id:revision) and `ticked` whether the box is ticked."""
+    """A row of the sign-off list, what it shows worked out once (a page of 25 rows spent 0.6 ms more in the
+    template's calls of the same functions): `form` the list row read (forms_engine.queries), `client` its client's
+    name, or "Restricted record" (`hide`) for one the viewer may not open; `completed` the local day it was set
+    Complete; `tick` the value of its box (id:revision) and `ticked` whether the box is ticked."""
 
     form: Any
     reference: str
