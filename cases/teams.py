@@ -150,7 +150,10 @@ def name_deputy(*, team, deputy, starts_on, ends_on, by, today):
     """Name `deputy` to sign off the team's forms from `starts_on` to `ends_on` (both included).
 
     Refused with TeamRefused unless `by` manages the team and `deputy` is another manager who does not, the period
-    is not over and at most a year long, and it does not overlap the deputy's own period for this team."""
+    is not over and at most a year long, and it does not overlap the deputy's own period for this team. The team's
+    row is locked first, so that two requests naming deputies for it check and insert one after the other (a lock
+    on the overlapping rows would not stop two inserts where there were none)."""
+    Team.objects.select_for_update().filter(pk=team.pk).exists()
     refuse_unless_manager(team, by)
     if deputy is None:
         raise TeamRefused("Choose the manager who will be deputy.", field="deputy")
@@ -166,9 +169,7 @@ def name_deputy(*, team, deputy, starts_on, ends_on, by, today):
         raise TeamRefused("The period is over already: its last day is in the past.", field="ends_on")
     if (ends_on - starts_on).days + 1 > MAX_DEPUTY_DAYS:
         raise TeamRefused("A deputy is named for a year at most; name them again after it.", field="ends_on")
-    overlapping = TeamDeputy.objects.select_for_update().filter(
-        team=team, deputy=deputy, starts_on__lte=ends_on, ends_on__gte=starts_on
-    )
+    overlapping = TeamDeputy.objects.filter(team=team, deputy=deputy, starts_on__lte=ends_on, ends_on__gte=starts_on)
     if overlapping.exists():
         raise TeamRefused(f"{deputy} is already deputy for {team} on some of those days.", field="starts_on")
     return TeamDeputy.objects.create(team=team, deputy=deputy, starts_on=starts_on, ends_on=ends_on, named_by=by)

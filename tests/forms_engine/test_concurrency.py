@@ -106,3 +106,45 @@ def test_racing_bulk_closes_close_each_form_once():
     for form in Form.objects.filter(pk__in=[pk for pk, _ in shown]):
         assert form.status == "closed" and form.closed_by_name in ("first", "second")
         assert form.history.filter(history_change_reason__startswith="Closed by").count() == 1
+
+
+def test_two_managers_naming_the_same_deputy_for_overlapping_days_at_once_name_them_once(monkeypatch):
+    """The overlap check and the insert race: the team's row is locked first, so the second request waits for the
+    first and is refused. (Without the lock both pass the check, and the deputy is named twice for the same days.)"""
+    import datetime
+
+    from cases import teams
+    from cases.models import TeamDeputy
+    from tests.factories import TeamFactory
+
+    first, second, deputy = (UserFactory(username=name, roles=[roles.MANAGER]) for name in ("one", "two", "dep"))
+    team = TeamFactory()
+    team.managers.add(first, second)
+    today = datetime.date(2026, 12, 8)
+    # hold each request between its check and its insert until the other arrives (or 2 s pass)
+    gate, create = threading.Barrier(2), TeamDeputy.objects.create
+
+    def held_create(**fields):
+        try:
+            gate.wait(timeout=2)
+        except threading.BrokenBarrierError:
+            pass  # the other request is waiting for the lock: it has not checked yet
+        return create(**fields)
+
+    monkeypatch.setattr(TeamDeputy.objects, "create", held_create)
+
+    def name_by(manager, starts, ends):
+        return lambda: teams.name_deputy(
+            team=team,
+            deputy=deputy,
+            starts_on=today + datetime.timedelta(days=starts),
+            ends_on=today + datetime.timedelta(days=ends),
+            by=manager,
+            today=today,
+        )
+
+    outcomes = run_at_once(name_by(first, 0, 7), name_by(second, 5, 12))
+    assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"], outcomes
+    refusal = next(value for kind, value in outcomes if kind == "refused")
+    assert isinstance(refusal, teams.TeamRefused) and "already deputy" in str(refusal)
+    assert TeamDeputy.objects.filter(team=team, deputy=deputy).count() == 1
