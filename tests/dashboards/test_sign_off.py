@@ -313,3 +313,20 @@ def test_a_long_bar_label_wraps_whole_onto_lines_that_fit(label):
     assert long["row_y"] <= long["label_lines"][0]["y"] - LINE_HEIGHT / 2
     assert long["label_lines"][-1]["y"] + LINE_HEIGHT / 2 <= long["row_y"] + long["row_height"]
     assert after["row_y"] == long["row_y"] + long["row_height"] + GAP  # the next bar makes room
+
+
+def test_a_row_shows_the_local_day_it_was_completed_and_its_days_waiting(client, manager, practitioner):
+    """Set Complete at 00:15 on 1 July in London (23:15 on 30 June in UTC): the list says 01/07/2026, and counts its
+    days waiting from that day."""
+    import datetime
+
+    form = make_form(status="complete", responsible_user=practitioner)
+    completed = datetime.datetime(2026, 6, 30, 23, 15, tzinfo=datetime.UTC)
+    Form.objects.filter(pk=form.pk).update(completed_at=completed)
+    client.force_login(manager)
+    response = client.get(reverse("dashboards:sign-off-list"))
+    (row,) = response.context["rows"]
+    today = timezone.localdate()
+    assert (row.completed, row.days) == (datetime.date(2026, 7, 1), (today - datetime.date(2026, 7, 1)).days)
+    assert "<td>01/07/2026</td>" in response.content.decode()
+    assert "<td>30/06/2026</td>" not in response.content.decode()
