@@ -7,8 +7,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.urls import reverse
 
 from accounts import roles
@@ -34,9 +35,17 @@ def needs_postgres(settings, reference_data, tmp_path):
 
 def stalled_retried(retry_stalled):
     """Run the periodic task's work once, as the worker would, on an event loop of its own (the browser tests leave
-    one running in this thread)."""
+    one running in this thread). The queue's Django connector opens a connection in that loop's thread for sync
+    code, which is closed there afterwards (left open, it kept the test database from being dropped)."""
     found = []
-    thread = threading.Thread(target=lambda: found.append(asyncio.run(retry_stalled(seconds_since_heartbeat=0))))
+
+    async def retried():
+        try:
+            return await retry_stalled(seconds_since_heartbeat=0)
+        finally:
+            await sync_to_async(connections.close_all)()
+
+    thread = threading.Thread(target=lambda: found.append(asyncio.run(retried())))
     thread.start()
     thread.join(timeout=60)
     return found[0] if found else None
