@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -18,18 +19,23 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 @pytest.fixture
 def scratch_database(django_db_blocker):
-    """A fresh, empty PostgreSQL database beside the test database (dropped afterwards)."""
+    """A fresh, empty PostgreSQL database beside the test database (dropped afterwards), made and dropped on a
+    connection of its own to the server's maintenance database, which is closed each time (the test database's own
+    connection, left holding a session, kept it from being dropped at the end of the suite)."""
     with django_db_blocker.unblock():
         if connection.vendor != "postgresql":
             pytest.skip("bench/seed.py needs PostgreSQL: set DATABASE_URL to run this")
         settings = dict(connection.settings_dict)
-        name = f"{settings['NAME']}_seed_{os.getpid()}"
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}"')
+    name = f"{settings['NAME']}_seed_{os.getpid()}"
+
+    def server(statement):
+        with psycopg.connect(database_url({**settings, "NAME": "postgres"}), autocommit=True) as maintenance:
+            maintenance.execute(statement)
+
+    server(f'DROP DATABASE IF EXISTS "{name}"')
+    server(f'CREATE DATABASE "{name}"')
     yield database_url({**settings, "NAME": name})
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run(script, url, *args):
