@@ -163,9 +163,9 @@ def waiting(band, today):
     return condition
 
 
-def _tally_days(band, today):
-    """The per-day tally rows of a waiting band."""
-    first, last = band_days(band, today)
+def _tally_days(first, last):
+    """The per-day tally rows of a waiting band, from its first day to its last (both included), or up to its last
+    for the open-ended band (`first` None): days, or Params."""
     return Q(day__lte=last) if first is None else Q(day__range=(first, last))
 
 
@@ -207,7 +207,10 @@ def band_counts(today, scope=EVERY_TEAM):
     """The number of forms in every waiting band, in one query: from the per-day tally (every team), or counted."""
     if tallied() and scope.kind == "all":
         return AwaitingByDay.objects.aggregate(
-            **{band[0]: Coalesce(Sum("count", filter=_tally_days(band, today)), 0) for band in WAITING_BANDS}
+            **{
+                band[0]: Coalesce(Sum("count", filter=_tally_days(*band_days(band, today))), 0)
+                for band in WAITING_BANDS
+            }
         )
     # completed_at is in the partial indexes (by age, and by user for a team's) and never null on a Complete form:
     # an index-only count.
@@ -317,11 +320,11 @@ def _counted_total(kind, scope_kind):
 @functools.cache
 def _day_tally_total(open_ended):
     """The sum of the tallies by day of a band of waiting time: from its first day to its last (both included), or up
-    to its last (the open-ended band); _tally_days() with Params."""
+    to its last (the open-ended band)."""
 
     def build():
-        last = Param("last", DateField())
-        days = Q(day__lte=last) if open_ended else Q(day__gte=Param("first", DateField()), day__lte=last)
+        first = None if open_ended else Param("first", DateField())
+        days = _tally_days(first, Param("last", DateField()))
         return (
             one_group(AwaitingByDay.objects.filter(days)).annotate(total=Coalesce(Sum("count"), 0)).values_list("total")
         )

@@ -253,7 +253,6 @@ def list_rows(forms, today, hidden, ticked):
     for form in forms:
         hide = form.case__person_id in hidden
         completed = form.completed_at.astimezone(zone).date()
-        user = (form.responsible_user__first_name, form.responsible_user__last_name, form.responsible_user__username)
         rows.append(
             ListRow(
                 form=form,
@@ -262,7 +261,9 @@ def list_rows(forms, today, hidden, ticked):
                 if hide
                 else full_name(form.case__person__given_name, form.case__person__family_name),
                 hide=hide,
-                responsible=display_name(*user),
+                responsible=display_name(
+                    form.responsible_user__first_name, form.responsible_user__last_name, form.responsible_user__username
+                ),
                 completed=completed,
                 days=(today - completed).days,
                 tick=f"{form.id}:{ticked.get(form.id, form.revision)}",
